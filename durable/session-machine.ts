@@ -1,0 +1,159 @@
+// The upload session's life, as a pure function: transition(state, event) returns the next state
+// and the effects the Durable Object shell must run. No I/O, no clock: both come in as events.
+import type { SessionState } from "../worker/contract";
+
+export type Phase =
+  | { kind: "receiving" }
+  | { kind: "verifying" }
+  | { kind: "queued"; attempts: number }
+  | { kind: "forwarding"; attempts: number }
+  | { kind: "delivered"; at: number }
+  | { kind: "partially_delivered"; at: number }
+  | { kind: "failed"; at: number; reason: string }
+  | { kind: "expired"; at: number };
+
+export type Event =
+  | { type: "chunk_stored"; now: number }
+  | { type: "complete_requested"; now: number; allBytesReceived: boolean }
+  | { type: "verified"; now: number; accepted: number; needsReupload: boolean }
+  | { type: "forward_started"; now: number }
+  | { type: "forward_retry"; now: number }
+  | { type: "forward_finished"; now: number; stored: number; failed: number }
+  | { type: "forward_gave_up"; now: number; reason: string }
+  | { type: "alarm"; now: number; lastActivity: number; ttlMs: number };
+
+export type Effect =
+  | { type: "verify_files" }
+  | { type: "enqueue_forward" }
+  | { type: "delete_objects" }
+  | { type: "forget_phi" }
+  | { type: "schedule_alarm"; at: number };
+
+export interface Session {
+  phase: Phase;
+  lastActivity: number;
+}
+
+export interface Transition {
+  session: Session;
+  effects: Effect[];
+}
+
+/** A request the session cannot take in its current phase; `code` maps to a plain-language error. */
+export class TransitionRefused extends Error {
+  constructor(
+    readonly code: "not_receiving" | "incomplete" | "not_forwardable",
+    readonly phase: Phase["kind"],
+  ) {
+    super(`${code} in phase ${phase}`);
+    this.name = "TransitionRefused";
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+const TERMINAL: ReadonlySet<Phase["kind"]> = new Set([
+  "delivered",
+  "partially_delivered",
+  "failed",
+  "expired",
+]);
+
+export function isTerminal(phase: Phase): boolean {
+  return TERMINAL.has(phase.kind);
+}
+
+export function newSession(now: number, ttlMs: number): Transition {
+  return {
+    session: { phase: { kind: "receiving" }, lastActivity: now },
+    effects: [{ type: "schedule_alarm", at: now + ttlMs }],
+  };
+}
+
+export function transition(session: Session, event: Event, ttlMs: number): Transition {
+  const { phase } = session;
+  const touched = (next: Phase, effects: Effect[] = []): Transition => ({
+    session: { phase: next, lastActivity: event.now },
+    effects,
+  });
+  switch (event.type) {
+    case "chunk_stored":
+      if (phase.kind !== "receiving") throw new TransitionRefused("not_receiving", phase.kind);
+      return touched(phase, [{ type: "schedule_alarm", at: event.now + ttlMs }]);
+    case "complete_requested":
+      if (phase.kind !== "receiving") throw new TransitionRefused("not_receiving", phase.kind);
+      if (!event.allBytesReceived) throw new TransitionRefused("incomplete", phase.kind);
+      return touched({ kind: "verifying" }, [{ type: "verify_files" }]);
+    case "verified":
+      if (phase.kind !== "verifying") throw new TransitionRefused("not_forwardable", phase.kind);
+      // A whole-file checksum mismatch sends the session back to receiving: the client re-sends
+      // that file; the files that verified keep their verdicts.
+      if (event.needsReupload) {
+        return touched({ kind: "receiving" }, [{ type: "schedule_alarm", at: event.now + ttlMs }]);
+      }
+      if (event.accepted === 0) {
+        return touched({ kind: "failed", at: event.now, reason: "nothing_acceptable" }, [
+          { type: "delete_objects" },
+          { type: "schedule_alarm", at: event.now + ttlMs },
+        ]);
+      }
+      return touched({ kind: "queued", attempts: 0 }, [
+        { type: "enqueue_forward" },
+        { type: "schedule_alarm", at: event.now + ttlMs },
+      ]);
+    case "forward_started":
+      if (phase.kind === "queued" || phase.kind === "forwarding") {
+        return touched({ kind: "forwarding", attempts: phase.attempts + 1 });
+      }
+      throw new TransitionRefused("not_forwardable", phase.kind);
+    case "forward_retry":
+      if (phase.kind !== "forwarding") throw new TransitionRefused("not_forwardable", phase.kind);
+      return touched({ kind: "queued", attempts: phase.attempts }, [
+        { type: "schedule_alarm", at: event.now + ttlMs },
+      ]);
+    case "forward_finished": {
+      if (phase.kind !== "forwarding") throw new TransitionRefused("not_forwardable", phase.kind);
+      if (event.failed === 0) {
+        // Confirmed delivery: the bytes and the patient data have no reason to stay.
+        return touched({ kind: "delivered", at: event.now }, [
+          { type: "delete_objects" },
+          { type: "forget_phi" },
+        ]);
+      }
+      const next: Phase =
+        event.stored > 0
+          ? { kind: "partially_delivered", at: event.now }
+          : { kind: "failed", at: event.now, reason: "pacs_refused" };
+      // Keep the bytes until expiry so the user can retry the failed files.
+      return touched(next, [{ type: "schedule_alarm", at: event.now + ttlMs }]);
+    }
+    case "forward_gave_up":
+      if (phase.kind !== "forwarding" && phase.kind !== "queued") {
+        throw new TransitionRefused("not_forwardable", phase.kind);
+      }
+      return touched({ kind: "failed", at: event.now, reason: event.reason }, [
+        { type: "schedule_alarm", at: event.now + ttlMs },
+      ]);
+    case "alarm": {
+      if (phase.kind === "delivered" || phase.kind === "expired") {
+        return { session, effects: [{ type: "delete_objects" }] };
+      }
+      const idleUntil = session.lastActivity + event.ttlMs;
+      if (event.now < idleUntil) {
+        return { session, effects: [{ type: "schedule_alarm", at: idleUntil }] };
+      }
+      return {
+        session: { phase: { kind: "expired", at: event.now }, lastActivity: session.lastActivity },
+        effects: [{ type: "delete_objects" }, { type: "forget_phi" }],
+      };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export function publicState(phase: Phase): SessionState {
+  return phase.kind;
+}
