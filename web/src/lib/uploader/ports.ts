@@ -1,0 +1,35 @@
+// The uploader core's only links to the outside world, so it runs in the page, a service worker
+// or Node tests alike: a transport shaped like fetch, and a clock that can sleep.
+
+/** Shaped like `fetch`; pass `(url, init) => fetch(url, init)` (an unbound window.fetch throws). */
+export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+/** What the core needs of a file: a browser `File` fits, and so does a Node `Blob` with a name. */
+export interface SourceFile {
+  readonly name: string;
+  readonly size: number;
+  slice(start?: number, end?: number): Blob;
+}
