@@ -35,7 +35,9 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             FIXTURES: loadFixtures(path.join(import.meta.dirname, "tests/fixtures")),
             JWT_SECRET: "integration-test-secret-0123456789abcdef0123456789abcdef",
-            PACS_URL: process.env.ORTHANC_URL ? `${process.env.ORTHANC_URL}/dicom-web` : "http://127.0.0.1:9/dicom-web",
+            PACS_URL: process.env.ORTHANC_URL
+              ? `${process.env.ORTHANC_URL}/dicom-web`
+              : "http://127.0.0.1:9/dicom-web",
             PACS_USERNAME: process.env.ORTHANC_USERNAME ?? "",
             PACS_PASSWORD: process.env.ORTHANC_PASSWORD ?? "",
             ORTHANC_URL: process.env.ORTHANC_URL ?? "",

@@ -22,8 +22,14 @@ describe("chunk ledger", () => {
   });
 
   it("a chunk overlapping another one is a conflict", () => {
-    expect(decideChunk([c(0, 100)], 250, c(50, 100), rule)).toEqual({ kind: "conflict", reason: "overlap" });
-    expect(decideChunk([c(100, 100)], 250, c(50, 60), rule)).toEqual({ kind: "conflict", reason: "overlap" });
+    expect(decideChunk([c(0, 100)], 250, c(50, 100), rule)).toEqual({
+      kind: "conflict",
+      reason: "overlap",
+    });
+    expect(decideChunk([c(100, 100)], 250, c(50, 60), rule)).toEqual({
+      kind: "conflict",
+      reason: "overlap",
+    });
   });
 
   it("chunks past the end of the file or at a negative offset are out of range", () => {
@@ -32,7 +38,10 @@ describe("chunk ledger", () => {
   });
 
   it("chunk size is bounded, except that a file's last chunk may be small", () => {
-    expect(decideChunk([], 250, c(0, 101), rule)).toEqual({ kind: "bad_size", reason: "too_large" });
+    expect(decideChunk([], 250, c(0, 101), rule)).toEqual({
+      kind: "bad_size",
+      reason: "too_large",
+    });
     expect(decideChunk([], 250, c(0, 9), rule)).toEqual({ kind: "bad_size", reason: "too_small" });
     expect(decideChunk([], 250, c(245, 5), rule)).toEqual({ kind: "accept" });
   });

@@ -33,14 +33,16 @@ export function decideChunk(
   if (size === 0 && fileSize !== 0) return { kind: "bad_size", reason: "too_small" };
   if (size > rule.maxChunkSize) return { kind: "bad_size", reason: "too_large" };
   // Only a file's last chunk may be smaller than the minimum.
-  if (size < rule.minChunkSize && end !== fileSize) return { kind: "bad_size", reason: "too_small" };
+  if (size < rule.minChunkSize && end !== fileSize)
+    return { kind: "bad_size", reason: "too_small" };
   for (const c of existing) {
     if (c.offset === offset) {
       return c.size === size && c.sha256 === chunk.sha256
         ? { kind: "duplicate" }
         : { kind: "conflict", reason: "different_content" };
     }
-    if (offset < c.offset + c.size && c.offset < end) return { kind: "conflict", reason: "overlap" };
+    if (offset < c.offset + c.size && c.offset < end)
+      return { kind: "conflict", reason: "overlap" };
   }
   return { kind: "accept" };
 }

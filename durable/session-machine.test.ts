@@ -31,7 +31,11 @@ describe("upload session state machine", () => {
 
   it("complete with missing bytes is refused as incomplete", () => {
     try {
-      transition(at({ kind: "receiving" }), { type: "complete_requested", now: 1, allBytesReceived: false }, TTL);
+      transition(
+        at({ kind: "receiving" }),
+        { type: "complete_requested", now: 1, allBytesReceived: false },
+        TTL,
+      );
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(TransitionRefused);
@@ -40,98 +44,158 @@ describe("upload session state machine", () => {
   });
 
   it("complete with every byte moves to verifying and asks for verification", () => {
-    const t = transition(at({ kind: "receiving" }), { type: "complete_requested", now: 1, allBytesReceived: true }, TTL);
+    const t = transition(
+      at({ kind: "receiving" }),
+      { type: "complete_requested", now: 1, allBytesReceived: true },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "verifying" });
     expect(t.effects).toEqual([{ type: "verify_files" }]);
   });
 
   it("complete twice is refused the second time (the shell answers with the status)", () => {
     expect(() =>
-      transition(at({ kind: "verifying" }), { type: "complete_requested", now: 1, allBytesReceived: true }, TTL),
+      transition(
+        at({ kind: "verifying" }),
+        { type: "complete_requested", now: 1, allBytesReceived: true },
+        TTL,
+      ),
     ).toThrow(TransitionRefused);
   });
 
   it("verified with accepted files queues the forward", () => {
-    const t = transition(at({ kind: "verifying" }), { type: "verified", now: 2, accepted: 3, needsReupload: false }, TTL);
+    const t = transition(
+      at({ kind: "verifying" }),
+      { type: "verified", now: 2, accepted: 3, needsReupload: false },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "queued", attempts: 0 });
     expect(t.effects.map((e) => e.type)).toEqual(["enqueue_forward", "schedule_alarm"]);
   });
 
   it("verified with a damaged file goes back to receiving for the re-send", () => {
-    const t = transition(at({ kind: "verifying" }), { type: "verified", now: 2, accepted: 2, needsReupload: true }, TTL);
+    const t = transition(
+      at({ kind: "verifying" }),
+      { type: "verified", now: 2, accepted: 2, needsReupload: true },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "receiving" });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1002 }]);
   });
 
   it("verified with nothing acceptable fails and deletes the bytes", () => {
-    const t = transition(at({ kind: "verifying" }), { type: "verified", now: 2, accepted: 0, needsReupload: false }, TTL);
+    const t = transition(
+      at({ kind: "verifying" }),
+      { type: "verified", now: 2, accepted: 0, needsReupload: false },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "failed", at: 2, reason: "nothing_acceptable" });
     expect(t.effects.map((e) => e.type)).toContain("delete_objects");
   });
 
   it("verified outside verifying is refused", () => {
     expect(() =>
-      transition(at({ kind: "receiving" }), { type: "verified", now: 2, accepted: 1, needsReupload: false }, TTL),
+      transition(
+        at({ kind: "receiving" }),
+        { type: "verified", now: 2, accepted: 1, needsReupload: false },
+        TTL,
+      ),
     ).toThrow(TransitionRefused);
   });
 
   it("forward_started counts attempts from queued and from a crashed forwarding", () => {
-    const a = transition(at({ kind: "queued", attempts: 0 }), { type: "forward_started", now: 3 }, TTL);
+    const a = transition(
+      at({ kind: "queued", attempts: 0 }),
+      { type: "forward_started", now: 3 },
+      TTL,
+    );
     expect(a.session.phase).toEqual({ kind: "forwarding", attempts: 1 });
     const b = transition(a.session, { type: "forward_started", now: 4 }, TTL);
     expect(b.session.phase).toEqual({ kind: "forwarding", attempts: 2 });
   });
 
   it("forward_started in receiving is refused", () => {
-    expect(() => transition(at({ kind: "receiving" }), { type: "forward_started", now: 3 }, TTL)).toThrow(
-      TransitionRefused,
-    );
+    expect(() =>
+      transition(at({ kind: "receiving" }), { type: "forward_started", now: 3 }, TTL),
+    ).toThrow(TransitionRefused);
   });
 
   it("a transient failure puts the session back in the queue with its attempt count", () => {
-    const t = transition(at({ kind: "forwarding", attempts: 2 }), { type: "forward_retry", now: 5 }, TTL);
+    const t = transition(
+      at({ kind: "forwarding", attempts: 2 }),
+      { type: "forward_retry", now: 5 },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "queued", attempts: 2 });
   });
 
   it("forward_retry outside forwarding is refused", () => {
-    expect(() => transition(at({ kind: "queued", attempts: 1 }), { type: "forward_retry", now: 5 }, TTL)).toThrow(
-      TransitionRefused,
-    );
+    expect(() =>
+      transition(at({ kind: "queued", attempts: 1 }), { type: "forward_retry", now: 5 }, TTL),
+    ).toThrow(TransitionRefused);
   });
 
   it("everything stored is delivered: bytes deleted and PHI forgotten at once", () => {
-    const t = transition(at({ kind: "forwarding", attempts: 1 }), { type: "forward_finished", now: 6, stored: 3, failed: 0 }, TTL);
+    const t = transition(
+      at({ kind: "forwarding", attempts: 1 }),
+      { type: "forward_finished", now: 6, stored: 3, failed: 0 },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "delivered", at: 6 });
     expect(t.effects).toEqual([{ type: "delete_objects" }, { type: "forget_phi" }]);
   });
 
   it("some stored, some refused is partially delivered and keeps the bytes until expiry", () => {
-    const t = transition(at({ kind: "forwarding", attempts: 1 }), { type: "forward_finished", now: 6, stored: 2, failed: 1 }, TTL);
+    const t = transition(
+      at({ kind: "forwarding", attempts: 1 }),
+      { type: "forward_finished", now: 6, stored: 2, failed: 1 },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "partially_delivered", at: 6 });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1006 }]);
   });
 
   it("nothing stored is failed with the PACS's refusal as reason", () => {
-    const t = transition(at({ kind: "forwarding", attempts: 1 }), { type: "forward_finished", now: 6, stored: 0, failed: 2 }, TTL);
+    const t = transition(
+      at({ kind: "forwarding", attempts: 1 }),
+      { type: "forward_finished", now: 6, stored: 0, failed: 2 },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "failed", at: 6, reason: "pacs_refused" });
   });
 
   it("forward_finished outside forwarding is refused", () => {
     expect(() =>
-      transition(at({ kind: "queued", attempts: 0 }), { type: "forward_finished", now: 6, stored: 1, failed: 0 }, TTL),
+      transition(
+        at({ kind: "queued", attempts: 0 }),
+        { type: "forward_finished", now: 6, stored: 1, failed: 0 },
+        TTL,
+      ),
     ).toThrow(TransitionRefused);
   });
 
   it("giving up after the last attempt fails the session with the reason", () => {
-    const t = transition(at({ kind: "forwarding", attempts: 10 }), { type: "forward_gave_up", now: 7, reason: "pacs_unreachable" }, TTL);
+    const t = transition(
+      at({ kind: "forwarding", attempts: 10 }),
+      { type: "forward_gave_up", now: 7, reason: "pacs_unreachable" },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "failed", at: 7, reason: "pacs_unreachable" });
     expect(() =>
-      transition(at({ kind: "delivered", at: 1 }), { type: "forward_gave_up", now: 7, reason: "x" }, TTL),
+      transition(
+        at({ kind: "delivered", at: 1 }),
+        { type: "forward_gave_up", now: 7, reason: "x" },
+        TTL,
+      ),
     ).toThrow(TransitionRefused);
   });
 
   it("an alarm before the idle deadline re-arms for the deadline", () => {
-    const t = transition(at({ kind: "receiving" }, 100), { type: "alarm", now: 600, lastActivity: 100, ttlMs: TTL }, TTL);
+    const t = transition(
+      at({ kind: "receiving" }, 100),
+      { type: "alarm", now: 600, lastActivity: 100, ttlMs: TTL },
+      TTL,
+    );
     expect(t.session.phase).toEqual({ kind: "receiving" });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1100 }]);
   });
@@ -143,15 +207,26 @@ describe("upload session state machine", () => {
       { kind: "partially_delivered", at: 1 },
       { kind: "failed", at: 1, reason: "pacs_refused" },
     ] satisfies Phase[]) {
-      const t = transition(at(phase, 100), { type: "alarm", now: 1100, lastActivity: 100, ttlMs: TTL }, TTL);
+      const t = transition(
+        at(phase, 100),
+        { type: "alarm", now: 1100, lastActivity: 100, ttlMs: TTL },
+        TTL,
+      );
       expect(t.session.phase).toEqual({ kind: "expired", at: 1100 });
       expect(t.effects).toEqual([{ type: "delete_objects" }, { type: "forget_phi" }]);
     }
   });
 
   it("an alarm on a delivered or expired session only makes sure the bytes are gone", () => {
-    for (const phase of [{ kind: "delivered", at: 1 }, { kind: "expired", at: 1 }] satisfies Phase[]) {
-      const t = transition(at(phase), { type: "alarm", now: 5000, lastActivity: 0, ttlMs: TTL }, TTL);
+    for (const phase of [
+      { kind: "delivered", at: 1 },
+      { kind: "expired", at: 1 },
+    ] satisfies Phase[]) {
+      const t = transition(
+        at(phase),
+        { type: "alarm", now: 5000, lastActivity: 0, ttlMs: TTL },
+        TTL,
+      );
       expect(t.session.phase).toEqual(phase);
       expect(t.effects).toEqual([{ type: "delete_objects" }]);
     }

@@ -1,7 +1,13 @@
 // The client's view of a session, with one plain-language sentence saying where it stands.
 import type { FileStatus, SessionStatus } from "../worker/contract";
 import { missingRanges, receivedRanges } from "./chunk-ledger";
-import { parseOutcome, parseVerdict, type ChunkRow, type FileRow, type SessionMeta } from "./session-store";
+import {
+  parseOutcome,
+  parseVerdict,
+  type ChunkRow,
+  type FileRow,
+  type SessionMeta,
+} from "./session-store";
 
 export function fileStatus(row: FileRow, chunks: readonly ChunkRow[]): FileStatus {
   return {

@@ -63,7 +63,10 @@ export interface ForwardPlan {
   files: ForwardFile[];
 }
 
-const REFUSED: Record<TransitionRefused["code"], { code: "session_not_receiving" | "session_incomplete"; message: string }> = {
+const REFUSED: Record<
+  TransitionRefused["code"],
+  { code: "session_not_receiving" | "session_incomplete"; message: string }
+> = {
   not_receiving: {
     code: "session_not_receiving",
     message: "This upload is no longer taking files (it was completed or has expired).",
@@ -91,7 +94,7 @@ export class UploadSession extends DurableObject<Env> {
 
   private loadMeta(): Meta | undefined {
     const row = this.sql.exec("SELECT value FROM meta WHERE key = 'session'").toArray()[0];
-    return row ? SessionMeta.parse(JSON.parse(String(row.value))) : undefined;
+    return row ? SessionMeta.parse(JSON.parse(textOf(row.value))) : undefined;
   }
 
   private saveMeta(meta: Meta): void {
@@ -102,7 +105,10 @@ export class UploadSession extends DurableObject<Env> {
   }
 
   private files(): FileRow[] {
-    return this.sql.exec("SELECT * FROM files ORDER BY idx").toArray().map((r) => FileRow.parse(r));
+    return this.sql
+      .exec("SELECT * FROM files ORDER BY idx")
+      .toArray()
+      .map((r) => FileRow.parse(r));
   }
 
   private chunks(file?: number): ChunkRow[] {
@@ -171,7 +177,12 @@ export class UploadSession extends DurableObject<Env> {
     const chunks = this.chunks();
     return describeSession(
       meta,
-      files.map((f) => fileStatus(f, chunks.filter((c) => c.file === f.idx))),
+      files.map((f) =>
+        fileStatus(
+          f,
+          chunks.filter((c) => c.file === f.idx),
+        ),
+      ),
     );
   }
 
@@ -219,13 +230,19 @@ export class UploadSession extends DurableObject<Env> {
   async checkChunk(file: number, offset: number, size: number, sha256: string) {
     const meta = this.loadMeta();
     if (!meta) return fail("not_found", "This upload does not exist.");
-    if (meta.phase.kind !== "receiving") return this.refused(new TransitionRefused("not_receiving", meta.phase.kind));
+    if (meta.phase.kind !== "receiving")
+      return this.refused(new TransitionRefused("not_receiving", meta.phase.kind));
     const row = this.files().find((f) => f.idx === file);
     if (!row) return fail("chunk_out_of_range", "This upload has no file with that number.");
-    const decision = decideChunk(this.chunks(file), row.size, { offset, size, sha256 }, {
-      minChunkSize: meta.chunkSize.min,
-      maxChunkSize: meta.chunkSize.max,
-    });
+    const decision = decideChunk(
+      this.chunks(file),
+      row.size,
+      { offset, size, sha256 },
+      {
+        minChunkSize: meta.chunkSize.min,
+        maxChunkSize: meta.chunkSize.max,
+      },
+    );
     return chunkDecisionResult(decision, file, offset, size);
   }
 
@@ -272,10 +289,18 @@ export class UploadSession extends DurableObject<Env> {
     }
     const chunks = this.chunks();
     const allBytesReceived = this.files().every(
-      (f) => missingRanges(chunks.filter((c) => c.file === f.idx), f.size).length === 0,
+      (f) =>
+        missingRanges(
+          chunks.filter((c) => c.file === f.idx),
+          f.size,
+        ).length === 0,
     );
     try {
-      const next = await this.apply(meta, { type: "complete_requested", now: Date.now(), allBytesReceived });
+      const next = await this.apply(meta, {
+        type: "complete_requested",
+        now: Date.now(),
+        allBytesReceived,
+      });
       return { ok: true, status: this.status(next) };
     } catch (error) {
       return this.refused(error);
@@ -284,7 +309,7 @@ export class UploadSession extends DurableObject<Env> {
 
   private allowList(): string[] | undefined {
     const row = this.sql.exec("SELECT value FROM meta WHERE key = 'allow'").toArray()[0];
-    return row ? (JSON.parse(String(row.value)) as string[]) : undefined;
+    return row ? (JSON.parse(textOf(row.value)) as string[]) : undefined;
   }
 
   /** Whole-file SHA-256 (streamed) and a header read from a slice, for every file not yet verified. */
@@ -293,9 +318,18 @@ export class UploadSession extends DurableObject<Env> {
     for (const f of this.files()) {
       const refs = this.chunks(f.idx);
       const actual = await sha256OfFile(this.env.CHUNKS, refs);
-      const read = (start: number, end: number) => readRange(this.env.CHUNKS, refs, start, Math.min(end, f.size));
-      const header = actual === f.sha256 ? await readDicomHeader(read, f.size) : { ok: false as const, code: "checksum_mismatch", message: "" };
-      facts.push({ index: f.idx, sha256: f.sha256, checksumMatches: actual === f.sha256, header: header.ok ? { ok: true, ...header.header } : header });
+      const read = (start: number, end: number) =>
+        readRange(this.env.CHUNKS, refs, start, Math.min(end, f.size));
+      const header =
+        actual === f.sha256
+          ? await readDicomHeader(read, f.size)
+          : { ok: false as const, code: "checksum_mismatch", message: "" };
+      facts.push({
+        index: f.idx,
+        sha256: f.sha256,
+        checksumMatches: actual === f.sha256,
+        header: header.ok ? { ok: true, ...header.header } : header,
+      });
     }
     const summary = decideVerdicts(facts, this.allowList());
     this.ctx.storage.transactionSync(() => {
@@ -311,7 +345,8 @@ export class UploadSession extends DurableObject<Env> {
         );
       }
       // A damaged file's chunks are dropped so the client re-sends the whole file.
-      for (const idx of summary.needsReupload) this.sql.exec("DELETE FROM chunks WHERE file = ?", idx);
+      for (const idx of summary.needsReupload)
+        this.sql.exec("DELETE FROM chunks WHERE file = ?", idx);
     });
     const withWarnings = { ...meta, warnings: summary.warnings };
     const accepted = [...summary.verdicts.values()].filter((v) => v.accepted).length;
@@ -335,14 +370,17 @@ export class UploadSession extends DurableObject<Env> {
       const verdict = f.verdict ? (JSON.parse(f.verdict) as { accepted: boolean }) : undefined;
       const outcome = parseOutcome(f.outcome);
       // Never re-send what the PACS already holds: a retry only carries what is still pending.
-      if (!verdict?.accepted || outcome?.status === "stored" || outcome?.status === "warning") continue;
+      if (!verdict?.accepted || outcome?.status === "stored" || outcome?.status === "warning")
+        continue;
       if (!f.sop_instance_uid || !f.study_instance_uid) continue;
       files.push({
         index: f.idx,
         size: f.size,
         sopInstanceUid: f.sop_instance_uid,
         studyInstanceUid: f.study_instance_uid,
-        chunks: chunks.filter((c) => c.file === f.idx).map(({ offset, size, key }) => ({ offset, size, key })),
+        chunks: chunks
+          .filter((c) => c.file === f.idx)
+          .map(({ offset, size, key }) => ({ offset, size, key })),
       });
     }
     return {
@@ -354,10 +392,16 @@ export class UploadSession extends DurableObject<Env> {
     };
   }
 
-  async recordOutcomes(outcomes: Array<{ index: number; outcome: InstanceOutcome }>): Promise<void> {
+  async recordOutcomes(
+    outcomes: Array<{ index: number; outcome: InstanceOutcome }>,
+  ): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       for (const o of outcomes) {
-        this.sql.exec("UPDATE files SET outcome = ? WHERE idx = ?", JSON.stringify(o.outcome), o.index);
+        this.sql.exec(
+          "UPDATE files SET outcome = ? WHERE idx = ?",
+          JSON.stringify(o.outcome),
+          o.index,
+        );
       }
     });
   }
@@ -380,7 +424,8 @@ export class UploadSession extends DurableObject<Env> {
 
   async retryForward(): Promise<void> {
     const meta = this.loadMeta();
-    if (meta?.phase.kind === "forwarding") await this.apply(meta, { type: "forward_retry", now: Date.now() });
+    if (meta?.phase.kind === "forwarding")
+      await this.apply(meta, { type: "forward_retry", now: Date.now() });
   }
 
   async giveUpForward(reason: string): Promise<void> {
@@ -434,4 +479,10 @@ function chunkDecisionResult(
       throw new Error(`unknown decision ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** A TEXT column's value; anything else means the schema and the code disagree. */
+function textOf(value: SqlStorageValue | undefined): string {
+  if (typeof value !== "string") throw new Error("expected a TEXT value in session storage");
+  return value;
 }

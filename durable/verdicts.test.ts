@@ -2,22 +2,43 @@ import { describe, expect, it } from "vitest";
 import { decideVerdicts, isAllowedSopClass, type FileFacts } from "./verdicts";
 
 const CT = "1.2.840.10008.5.1.4.1.1.2";
-const dicom = (index: number, sop: string, study = "1.2.3", sha = `s${index}`, sopClass = CT): FileFacts => ({
+const dicom = (
+  index: number,
+  sop: string,
+  study = "1.2.3",
+  sha = `s${index}`,
+  sopClass = CT,
+): FileFacts => ({
   index,
   sha256: sha,
   checksumMatches: true,
-  header: { ok: true, sopClassUid: sopClass, sopInstanceUid: sop, studyInstanceUid: study, isDicomdir: false },
+  header: {
+    ok: true,
+    sopClassUid: sopClass,
+    sopInstanceUid: sop,
+    studyInstanceUid: study,
+    isDicomdir: false,
+  },
 });
 
 describe("file verdicts at complete", () => {
   it("good files are accepted and one bad file does not block them", () => {
     const s = decideVerdicts([
       dicom(0, "1.1"),
-      { index: 1, sha256: "x", checksumMatches: true, header: { ok: false, code: "not_dicom", message: "Not DICOM." } },
+      {
+        index: 1,
+        sha256: "x",
+        checksumMatches: true,
+        header: { ok: false, code: "not_dicom", message: "Not DICOM." },
+      },
       dicom(2, "1.2"),
     ]);
     expect(s.verdicts.get(0)?.accepted).toBe(true);
-    expect(s.verdicts.get(1)).toEqual({ accepted: false, code: "not_dicom", message: "Not DICOM." });
+    expect(s.verdicts.get(1)).toEqual({
+      accepted: false,
+      code: "not_dicom",
+      message: "Not DICOM.",
+    });
     expect(s.verdicts.get(2)?.accepted).toBe(true);
   });
 
@@ -33,7 +54,11 @@ describe("file verdicts at complete", () => {
   });
 
   it("the same SOP Instance UID twice: same bytes sent once, different bytes flagged", () => {
-    const s = decideVerdicts([dicom(0, "1.1", "1.2.3", "same"), dicom(1, "1.1", "1.2.3", "same"), dicom(2, "1.1", "1.2.3", "other")]);
+    const s = decideVerdicts([
+      dicom(0, "1.1", "1.2.3", "same"),
+      dicom(1, "1.1", "1.2.3", "same"),
+      dicom(2, "1.1", "1.2.3", "other"),
+    ]);
     expect(s.verdicts.get(0)?.accepted).toBe(true);
     expect(s.verdicts.get(1)?.code).toBe("duplicate_file");
     expect(s.verdicts.get(2)?.code).toBe("duplicate_instance_conflict");
@@ -46,7 +71,10 @@ describe("file verdicts at complete", () => {
   });
 
   it("SOP classes outside the destination's allow-list are refused", () => {
-    const s = decideVerdicts([dicom(0, "1.1"), dicom(1, "1.2", "1.2.3", "b", "1.2.840.10008.5.1.4.1.1.7")], [CT]);
+    const s = decideVerdicts(
+      [dicom(0, "1.1"), dicom(1, "1.2", "1.2.3", "b", "1.2.840.10008.5.1.4.1.1.7")],
+      [CT],
+    );
     expect(s.verdicts.get(0)?.accepted).toBe(true);
     expect(s.verdicts.get(1)?.code).toBe("sop_class_not_allowed");
   });

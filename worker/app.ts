@@ -13,7 +13,9 @@ export const app = new Hono<AppEnv>()
   .route("/api/auth", auth)
   .route("/api/uploads", uploads)
   .notFound((c) => {
-    const body: ErrorBody = { error: { code: "not_found", message: "There is nothing at this address." } };
+    const body: ErrorBody = {
+      error: { code: "not_found", message: "There is nothing at this address." },
+    };
     return c.json(body, 404);
   })
   .onError((error, c) => {
@@ -23,7 +25,11 @@ export const app = new Hono<AppEnv>()
     }
     log("error", "unhandled", { name: error.name, path: c.req.routePath });
     const body: ErrorBody = {
-      error: { code: "internal", message: "Something went wrong on the server. Try again in a few minutes; if it keeps happening, tell your administrator." },
+      error: {
+        code: "internal",
+        message:
+          "Something went wrong on the server. Try again in a few minutes; if it keeps happening, tell your administrator.",
+      },
     };
     return c.json(body, 500);
   });

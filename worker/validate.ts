@@ -8,9 +8,13 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   try {
     raw = await c.req.json();
   } catch (cause) {
-    throw new AppError("bad_request", "The request was not valid JSON. Update the app and try again.", {
-      cause,
-    });
+    throw new AppError(
+      "bad_request",
+      "The request was not valid JSON. Update the app and try again.",
+      {
+        cause,
+      },
+    );
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -35,7 +35,17 @@ export async function createUser(opts: { clinic?: string; role?: "admin" | "uplo
   await env.DB.prepare(
     "INSERT INTO users (id, clinic_id, email, name, role, password_hash, password_salt, password_iterations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   )
-    .bind(id, clinic, email, "Test User", opts.role ?? "uploader", hash, salt, PBKDF2_ITERATIONS, Date.now())
+    .bind(
+      id,
+      clinic,
+      email,
+      "Test User",
+      opts.role ?? "uploader",
+      hash,
+      salt,
+      PBKDF2_ITERATIONS,
+      Date.now(),
+    )
     .run();
   return { id, email, password, clinic };
 }
@@ -55,9 +65,17 @@ export interface LocalFile {
   bytes: Uint8Array<ArrayBuffer>;
 }
 
-export async function initUpload(accessToken: string, files: LocalFile[], extra: Record<string, unknown> = {}) {
+export async function initUpload(
+  accessToken: string,
+  files: LocalFile[],
+  extra: Record<string, unknown> = {},
+) {
   const manifest = await Promise.all(
-    files.map(async (f) => ({ name: f.name, size: f.bytes.byteLength, sha256: await sha256(f.bytes) })),
+    files.map(async (f) => ({
+      name: f.name,
+      size: f.bytes.byteLength,
+      sha256: await sha256(f.bytes),
+    })),
   );
   const res = await SELF.fetch(`${BASE}/api/uploads`, {
     method: "POST",
@@ -97,7 +115,8 @@ export async function sendAll(
     const size = f.bytes.byteLength;
     for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += chunkSize) {
       const res = await putChunk(session, index, offset, f.bytes.slice(offset, offset + chunkSize));
-      if (res.status !== 201 && res.status !== 200) throw new Error(`chunk ${index}@${offset}: ${res.status} ${await res.text()}`);
+      if (res.status !== 201 && res.status !== 200)
+        throw new Error(`chunk ${index}@${offset}: ${res.status} ${await res.text()}`);
       if (size === 0) break;
     }
   }

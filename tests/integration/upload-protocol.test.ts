@@ -16,7 +16,8 @@ import {
 } from "./helpers";
 
 const KiB = 1024;
-const bytes = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+const bytes = (n: number, seed = 1) =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 const errorOf = async (res: Response) => ErrorBody.parse(await res.json()).error;
 
 let token: string;
@@ -32,7 +33,9 @@ describe("upload protocol", () => {
   });
 
   it("init answers a session id, an upload token and the chunk size bounds", async () => {
-    const s = await initUpload(token, [{ name: "a.dcm", bytes: bytes(1000) }], { preferredChunkSize: 1 });
+    const s = await initUpload(token, [{ name: "a.dcm", bytes: bytes(1000) }], {
+      preferredChunkSize: 1,
+    });
     expect(s.sessionId).toMatch(/^[0-9a-f]{32}$/);
     expect(s.chunkSize).toEqual({ min: 256 * KiB, max: 32 * 1024 * KiB, preferred: 256 * KiB });
   });
@@ -89,7 +92,12 @@ describe("upload protocol", () => {
   it("another session's upload token is refused", async () => {
     const a = await initUpload(token, [{ name: "a", bytes: bytes(10) }]);
     const b = await initUpload(token, [{ name: "b", bytes: bytes(10) }]);
-    const res = await putChunk({ sessionId: a.sessionId, uploadToken: b.uploadToken }, 0, 0, bytes(10));
+    const res = await putChunk(
+      { sessionId: a.sessionId, uploadToken: b.uploadToken },
+      0,
+      0,
+      bytes(10),
+    );
     expect(res.status).toBe(401);
     expect(await r2Keys(a.sessionId)).toEqual([]);
   });
@@ -138,9 +146,12 @@ describe("upload protocol", () => {
     // Age the session past its idle deadline, then fire the alarm.
     await runInDurableObject(stub, async (_instance, state) => {
       const row = state.storage.sql.exec("SELECT value FROM meta WHERE key = 'session'").one();
-      const meta = JSON.parse(String(row.value)) as { lastActivity: number };
+      const meta = JSON.parse(row.value as string) as { lastActivity: number };
       meta.lastActivity = Date.now() - 2 * 86_400_000;
-      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'session'", JSON.stringify(meta));
+      state.storage.sql.exec(
+        "UPDATE meta SET value = ? WHERE key = 'session'",
+        JSON.stringify(meta),
+      );
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const st = SessionStatus.parse(await status(s));

@@ -14,7 +14,10 @@ export function bearer(header: string | undefined): string {
 }
 
 export const requireAccess = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await verifyAccessToken(c.env.JWT_SECRET, bearer(c.req.header("authorization")));
+  const principal = await verifyAccessToken(
+    c.env.JWT_SECRET,
+    bearer(c.req.header("authorization")),
+  );
   c.set("principal", principal);
   await next();
 });

@@ -6,7 +6,9 @@ import { FIRST_SLICE_BYTES, HEADER_CAP_BYTES, readDicomHeader, type HeaderResult
 
 const FIXTURES = new URL("../../tests/fixtures/dicom/", import.meta.url);
 const fixture = (path: string) => new Uint8Array(readFileSync(new URL(path, FIXTURES)));
-const [columns = "", ...rows] = readFileSync(new URL("MANIFEST.tsv", FIXTURES), "utf8").trim().split("\n");
+const [columns = "", ...rows] = readFileSync(new URL("MANIFEST.tsv", FIXTURES), "utf8")
+  .trim()
+  .split("\n");
 const names = columns.split("\t");
 const manifest = rows.map((line) => {
   const cells = line.split("\t");
@@ -27,12 +29,14 @@ function reader(bytes: Uint8Array, size = bytes.length) {
   };
   return { read, calls, total: () => calls.reduce((n, [s, e]) => n + e - s, 0) };
 }
-const header = (bytes: Uint8Array, size = bytes.length) => readDicomHeader(reader(bytes, size).read, size);
+const header = (bytes: Uint8Array, size = bytes.length) =>
+  readDicomHeader(reader(bytes, size).read, size);
 const okHeader = (r: HeaderResult) => {
   if (!r.ok) throw new Error(`expected a header, got ${r.code}`);
   return r.header;
 };
-const pixelOffset = (bytes: Uint8Array) => dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" }).elements["x7fe00010"]!;
+const pixelOffset = (bytes: Uint8Array) =>
+  dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" }).elements["x7fe00010"]!;
 
 /** One Explicit VR Little Endian element. */
 function element(group: number, elem: number, vr: string, value: Uint8Array | number): Uint8Array {
@@ -55,26 +59,36 @@ function join(...parts: Uint8Array[]): Uint8Array {
 }
 
 describe("readDicomHeader on the fixture corpus", () => {
-  const wellFormed = manifest.filter((r) => /^(transfer_syntax|charset|multiframe|non_image|no_preamble\/(ExplVR|rtstruct))/.test(r.path));
+  const wellFormed = manifest.filter((r) =>
+    /^(transfer_syntax|charset|multiframe|non_image|no_preamble\/(ExplVR|rtstruct))/.test(r.path),
+  );
 
-  it.each(wellFormed.map((r) => [r.path, r] as const))("reads %s with the UIDs and modality the manifest records", async (path, row) => {
-    const h = okHeader(await header(fixture(path)));
-    expect(h.sopInstanceUid).toBe(row.field("sop_instance_uid"));
-    expect(h.sopClassUid).toBe(row.field("sop_class_uid"));
-    expect(h.studyInstanceUid).toBe(row.field("study_instance_uid"));
-    expect(h.seriesInstanceUid).toBe(dash(row.field("series_instance_uid")));
-    expect(h.modality).toBe(dash(row.field("modality")));
-    expect(h.hasPreamble).toBe(row.field("preamble") === "yes");
-    expect(h.isDicomdir).toBe(false);
-    if (row.field("transfer_syntax_uid")?.startsWith("1.")) expect(h.transferSyntaxUid).toBe(row.field("transfer_syntax_uid"));
-  });
+  it.each(wellFormed.map((r) => [r.path, r] as const))(
+    "reads %s with the UIDs and modality the manifest records",
+    async (path, row) => {
+      const h = okHeader(await header(fixture(path)));
+      expect(h.sopInstanceUid).toBe(row.field("sop_instance_uid"));
+      expect(h.sopClassUid).toBe(row.field("sop_class_uid"));
+      expect(h.studyInstanceUid).toBe(row.field("study_instance_uid"));
+      expect(h.seriesInstanceUid).toBe(dash(row.field("series_instance_uid")));
+      expect(h.modality).toBe(dash(row.field("modality")));
+      expect(h.hasPreamble).toBe(row.field("preamble") === "yes");
+      expect(h.isDicomdir).toBe(false);
+      if (row.field("transfer_syntax_uid")?.startsWith("1."))
+        expect(h.transferSyntaxUid).toBe(row.field("transfer_syntax_uid"));
+    },
+  );
 
   it("decodes patient names in ISO_IR 100 (Latin-1), ISO_IR 192 (UTF-8), ISO_IR 144 and ISO 2022 IR 87", async () => {
     for (const name of ["chrFren.dcm", "chrX1.dcm", "chrRuss.dcm", "chrH31.dcm"]) {
       const row = manifest.find((r) => r.path === `charset/${name}`);
-      expect(okHeader(await header(fixture(`charset/${name}`))).patientName).toBe(row?.field("patient_name_utf8"));
+      expect(okHeader(await header(fixture(`charset/${name}`))).patientName).toBe(
+        row?.field("patient_name_utf8"),
+      );
     }
-    expect(okHeader(await header(fixture("transfer_syntax/explicit_vr_le/CT_small.dcm"))).patientName).toBe("CompressedSamples^CT1");
+    expect(
+      okHeader(await header(fixture("transfer_syntax/explicit_vr_le/CT_small.dcm"))).patientName,
+    ).toBe("CompressedSamples^CT1");
   });
 
   it("guesses the byte order and VR encoding of bare data sets that have no meta header", async () => {
@@ -87,18 +101,36 @@ describe("readDicomHeader on the fixture corpus", () => {
   it("reads a Part 10 file whose meta header starts at byte 0, without preamble and DICM", async () => {
     const full = fixture("transfer_syntax/explicit_vr_le/MR_small.dcm");
     const h = okHeader(await header(full.subarray(132)));
-    expect(h).toMatchObject({ hasPreamble: false, sopInstanceUid: okHeader(await header(full)).sopInstanceUid, modality: "MR" });
-    expect(await header(fixture("no_preamble/JLSN_RGB_ILV0.dcm"))).toMatchObject({ ok: false, code: "missing_uids" });
+    expect(h).toMatchObject({
+      hasPreamble: false,
+      sopInstanceUid: okHeader(await header(full)).sopInstanceUid,
+      modality: "MR",
+    });
+    expect(await header(fixture("no_preamble/JLSN_RGB_ILV0.dcm"))).toMatchObject({
+      ok: false,
+      code: "missing_uids",
+    });
   });
 
   it("reports a DICOMDIR as an index with isDicomdir and no study", async () => {
     const h = okHeader(await header(fixture("dicomdir/pydicom_dicomdirtests/DICOMDIR")));
-    expect(h).toMatchObject({ isDicomdir: true, sopClassUid: "1.2.840.10008.1.3.10", studyInstanceUid: "", hasPreamble: true });
+    expect(h).toMatchObject({
+      isDicomdir: true,
+      sopClassUid: "1.2.840.10008.1.3.10",
+      studyInstanceUid: "",
+      hasPreamble: true,
+    });
   });
 
   it("refuses files that lack the study UID or the transfer syntax as missing_uids", async () => {
-    expect(await header(fixture("edge_cases/hotiron.dcm"))).toMatchObject({ ok: false, code: "missing_uids" });
-    expect(await header(fixture("edge_cases/meta_missing_tsyntax.dcm"))).toMatchObject({ ok: false, code: "missing_uids" });
+    expect(await header(fixture("edge_cases/hotiron.dcm"))).toMatchObject({
+      ok: false,
+      code: "missing_uids",
+    });
+    expect(await header(fixture("edge_cases/meta_missing_tsyntax.dcm"))).toMatchObject({
+      ok: false,
+      code: "missing_uids",
+    });
   });
 });
 
@@ -113,16 +145,26 @@ describe("readDicomHeader on truncated files", () => {
 
   // Not claimed: a cut exactly between two elements after the UIDs but before Rows (0028,0010)
   // leaves a well-formed, shorter data set that nothing tells apart from a complete one.
-  it.each(["explicit_vr_le/MR_small.dcm", "implicit_vr_le/MR_small_implicit.dcm", "explicit_vr_be/MR_small_bigendian.dcm"])(
+  it.each([
+    "explicit_vr_le/MR_small.dcm",
+    "implicit_vr_le/MR_small_implicit.dcm",
+    "explicit_vr_be/MR_small_bigendian.dcm",
+  ])(
     "never accepts %s cut inside an element, or anywhere after Rows, before its pixel data ends",
     async (name) => {
       const full = fixture(`transfer_syntax/${name}`);
       const parsed = dicomParser.parseDicom(full, { untilTag: "x7fe00010" });
       const pixel = parsed.elements["x7fe00010"]!;
       const boundaries = new Set(
-        Object.values(parsed.elements).filter((e) => e.tag < "x00280010").map((e) => e.dataOffset + e.length),
+        Object.values(parsed.elements)
+          .filter((e) => e.tag < "x00280010")
+          .map((e) => e.dataOffset + e.length),
       );
-      for (let cut = 1; cut < pixel.dataOffset + pixel.length; cut += cut < pixel.dataOffset + 16 ? 1 : 97) {
+      for (
+        let cut = 1;
+        cut < pixel.dataOffset + pixel.length;
+        cut += cut < pixel.dataOffset + 16 ? 1 : 97
+      ) {
         if (boundaries.has(cut)) continue;
         const r = await header(full.subarray(0, cut));
         if (r.ok) throw new Error(`a cut at ${cut} was accepted`);
@@ -136,7 +178,11 @@ describe("readDicomHeader on truncated files", () => {
     const full = fixture("transfer_syntax/explicit_vr_le/MR_small.dcm");
     const beforePixel = full.subarray(0, pixelOffset(full).dataOffset - 12);
     expect(await header(beforePixel)).toMatchObject({ code: "truncated" });
-    expect(await header(join(beforePixel, element(0x0040, 0x0253, "SH", new TextEncoder().encode("PPS1"))))).toMatchObject({ ok: true });
+    expect(
+      await header(
+        join(beforePixel, element(0x0040, 0x0253, "SH", new TextEncoder().encode("PPS1"))),
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it("detects a cut pixel data from its declared length without reading it", async () => {
@@ -146,9 +192,13 @@ describe("readDicomHeader on truncated files", () => {
     const patched = full.slice(0, pixel.dataOffset);
     new DataView(patched.buffer).setUint32(pixel.dataOffset - 4, hundredMb, true);
     const cut = reader(patched, pixel.dataOffset + hundredMb - 1);
-    expect(await readDicomHeader(cut.read, pixel.dataOffset + hundredMb - 1)).toMatchObject({ code: "truncated" });
+    expect(await readDicomHeader(cut.read, pixel.dataOffset + hundredMb - 1)).toMatchObject({
+      code: "truncated",
+    });
     const whole = reader(patched, pixel.dataOffset + hundredMb);
-    expect(await readDicomHeader(whole.read, pixel.dataOffset + hundredMb)).toMatchObject({ ok: true });
+    expect(await readDicomHeader(whole.read, pixel.dataOffset + hundredMb)).toMatchObject({
+      ok: true,
+    });
     expect(whole.total()).toBe(FIRST_SLICE_BYTES);
   });
 
@@ -160,12 +210,15 @@ describe("readDicomHeader on truncated files", () => {
 
   it("reports a file shorter than its stated size as truncated", async () => {
     const full = fixture("transfer_syntax/explicit_vr_le/CT_small.dcm");
-    expect(await readDicomHeader(async (s, e) => full.subarray(s, Math.min(e, 1000)), full.length)).toMatchObject({ code: "truncated" });
+    expect(
+      await readDicomHeader(async (s, e) => full.subarray(s, Math.min(e, 1000)), full.length),
+    ).toMatchObject({ code: "truncated" });
   });
 });
 
 describe("readDicomHeader on files that are not DICOM", () => {
-  const random = (n: number, seed = 7) => Uint8Array.from({ length: n }, (_, i) => (Math.imul(i + seed, 2654435761) >>> 13) & 0xff);
+  const random = (n: number, seed = 7) =>
+    Uint8Array.from({ length: n }, (_, i) => (Math.imul(i + seed, 2654435761) >>> 13) & 0xff);
 
   it.each([
     ["an empty file", new Uint8Array(0)],
@@ -175,7 +228,11 @@ describe("readDicomHeader on files that are not DICOM", () => {
     ["a JPEG photo", join(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), random(5000))],
   ])("says %s is not a DICOM image, in words a clinician can act on", async (_, bytes) => {
     const r = await header(bytes);
-    expect(r).toEqual({ ok: false, code: "not_dicom", message: expect.stringMatching(/not a DICOM image.*right file/) });
+    expect(r).toEqual({
+      ok: false,
+      code: "not_dicom",
+      message: expect.stringMatching(/not a DICOM image.*right file/),
+    });
   });
 
   it("says a data set cut at a wrong offset (the corpus' no_meta.dcm) is not DICOM", async () => {
@@ -187,13 +244,16 @@ describe("readDicomHeader on files that are not DICOM", () => {
     for (let seed = 0; seed < 300; seed++) {
       const bytes = base.slice(0, 1600);
       const noise = random(8, seed);
-      for (let k = 0; k < 8; k++) bytes[(noise[k]! * 7 + seed * 13) % bytes.length] = noise[(k + 1) % 8]!;
+      for (let k = 0; k < 8; k++)
+        bytes[(noise[k]! * 7 + seed * 13) % bytes.length] = noise[(k + 1) % 8]!;
       await expect(header(bytes)).resolves.toHaveProperty("ok");
     }
   });
 
   it("passes on a storage error from the reader instead of judging the file", async () => {
-    await expect(readDicomHeader(() => Promise.reject(new Error("R2 unavailable")), 1000)).rejects.toThrow("R2 unavailable");
+    await expect(
+      readDicomHeader(() => Promise.reject(new Error("R2 unavailable")), 1000),
+    ).rejects.toThrow("R2 unavailable");
   });
 });
 
@@ -224,7 +284,9 @@ describe("readDicomHeader reads as little as it can", () => {
   it("never asks the reader for more than the cap, and judges on the UIDs it found by then", async () => {
     const file = withLongHeader(10 * 1024 * 1024);
     const r = reader(file);
-    expect(okHeader(await readDicomHeader(r.read, file.length)).sopClassUid).toBe("1.2.840.10008.5.1.4.1.1.4");
+    expect(okHeader(await readDicomHeader(r.read, file.length)).sopClassUid).toBe(
+      "1.2.840.10008.5.1.4.1.1.4",
+    );
     expect(r.total()).toBeLessThanOrEqual(HEADER_CAP_BYTES);
     expect(Math.max(...r.calls.map(([, e]) => e))).toBeLessThanOrEqual(HEADER_CAP_BYTES);
   });
@@ -234,17 +296,29 @@ describe("readDicomHeader reads as little as it can", () => {
     const dfl = fixture("transfer_syntax/deflated/image_dfl.dcm");
     const metaEnd = 144 + new DataView(dfl.buffer, dfl.byteOffset).getUint32(140, true);
     const data = inflateSync(dfl.subarray(metaEnd));
-    const pixelAt = data.findIndex((_, i) => data[i] === 0xe0 && data[i + 1] === 0x7f && data[i + 2] === 0x10 && data[i + 3] === 0);
-    return { meta: dfl.subarray(0, metaEnd), before: data.subarray(0, pixelAt), pixel: data.subarray(pixelAt) };
+    const pixelAt = data.findIndex(
+      (_, i) =>
+        data[i] === 0xe0 && data[i + 1] === 0x7f && data[i + 2] === 0x10 && data[i + 3] === 0,
+    );
+    return {
+      meta: dfl.subarray(0, metaEnd),
+      before: data.subarray(0, pixelAt),
+      pixel: data.subarray(pixelAt),
+    };
   }
 
   it("reads the header of a large deflated file from the start of its stream only", async () => {
     const { meta, before, pixel } = deflatedParts();
     // 2 MB of incompressible bytes after the pixel data make the stream far longer than a slice.
-    const noise = Uint8Array.from({ length: 2_000_000 }, (_, i) => (Math.imul(i, 2654435761) >>> 11) & 0xff);
+    const noise = Uint8Array.from(
+      { length: 2_000_000 },
+      (_, i) => (Math.imul(i, 2654435761) >>> 11) & 0xff,
+    );
     const big = join(meta, deflateSync(join(before, pixel, element(0x0029, 0x1010, "OB", noise))));
     const r = reader(big);
-    expect(okHeader(await readDicomHeader(r.read, big.length)).transferSyntaxUid).toBe("1.2.840.10008.1.2.1.99");
+    expect(okHeader(await readDicomHeader(r.read, big.length)).transferSyntaxUid).toBe(
+      "1.2.840.10008.1.2.1.99",
+    );
     expect(r.total()).toBeLessThanOrEqual(FIRST_SLICE_BYTES);
   });
 

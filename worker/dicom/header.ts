@@ -22,8 +22,7 @@ export type DicomHeader = {
 };
 export type HeaderFailureCode = "not_dicom" | "truncated" | "missing_uids";
 export type HeaderResult =
-  | { ok: true; header: DicomHeader }
-  | { ok: false; code: HeaderFailureCode; message: string };
+  { ok: true; header: DicomHeader } | { ok: false; code: HeaderFailureCode; message: string };
 /** Bytes [start, end) of the file; `end` never exceeds the file size. */
 export type RangeReader = (start: number, end: number) => Promise<Uint8Array>;
 
@@ -42,7 +41,9 @@ const PIXEL_DATA = "x7fe00010";
 const PIXEL_VARIANTS = [PIXEL_DATA, "x7fe00008", "x7fe00009"]; // integer, float, double float
 const DICM = new TextEncoder().encode("DICM");
 const VRS = new Set(
-  "AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV".split(" "),
+  "AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV".split(
+    " ",
+  ),
 );
 
 const MESSAGES: Record<HeaderFailureCode, string> = {
@@ -53,7 +54,11 @@ const MESSAGES: Record<HeaderFailureCode, string> = {
   missing_uids:
     "This DICOM file lacks the identifiers a PACS needs to file it (study or image ID). Export it again from the system that made it, or ask your PACS administrator.",
 };
-const fail = (code: HeaderFailureCode): HeaderResult => ({ ok: false, code, message: MESSAGES[code] });
+const fail = (code: HeaderFailureCode): HeaderResult => ({
+  ok: false,
+  code,
+  message: MESSAGES[code],
+});
 
 /**
  * `prefix`: bytes of synthetic preamble + "DICM" placed before a meta header that came without one.
@@ -66,7 +71,8 @@ function isVr(b: Uint8Array, at: number): boolean {
 }
 
 function detectLayout(b: Uint8Array): Layout | null {
-  if (b.length >= 132 && String.fromCharCode(...b.subarray(128, 132)) === "DICM") return { prefix: 0 };
+  if (b.length >= 132 && String.fromCharCode(...b.subarray(128, 132)) === "DICM")
+    return { prefix: 0 };
   if (b[0] === 0x02 && b[1] === 0x00 && b[3] === 0x00 && isVr(b, 4)) return { prefix: 132 };
   if (b.length < 8) return null;
   // A bare data set starts with a low even group (0008 in practice); its byte order shows which.
@@ -117,17 +123,32 @@ function inflateTail(bytes: Uint8Array, position: number, wholeFile: boolean) {
 }
 
 type StreamEnd = "complete" | "cut" | "unknown";
-type Attempt = { meta?: DataSet; data?: DataSet; pixel?: Element; failed: boolean; inflated?: StreamEnd };
+type Attempt = {
+  meta?: DataSet;
+  data?: DataSet;
+  pixel?: Element;
+  failed: boolean;
+  inflated?: StreamEnd;
+};
 
 function isDataSet(x: unknown): x is DataSet {
-  return typeof x === "object" && x !== null && "elements" in x && "byteArray" in x && x.byteArray instanceof Uint8Array;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    "elements" in x &&
+    "byteArray" in x &&
+    x.byteArray instanceof Uint8Array
+  );
 }
 
 /** dicom-parser seeks past the end of a cut value without complaint: look for that ourselves. */
 function overruns(ds: DataSet): boolean {
   if (ds.warnings.some((w) => w.includes("eof"))) return true;
   return Object.values(ds.elements).some(
-    (el) => el.tag !== PIXEL_DATA && !el.hadUndefinedLength && el.dataOffset + el.length > ds.byteArray.length,
+    (el) =>
+      el.tag !== PIXEL_DATA &&
+      !el.hadUndefinedLength &&
+      el.dataOffset + el.length > ds.byteArray.length,
   );
 }
 
@@ -159,7 +180,8 @@ function parse(buf: Uint8Array, layout: Layout, wholeFile: boolean): Attempt {
 
 function bytesOf(ds: DataSet | undefined, tag: string): Uint8Array | undefined {
   const el = ds?.elements[tag];
-  if (!ds || !el || el.hadUndefinedLength || el.dataOffset + el.length > ds.byteArray.length) return undefined;
+  if (!ds || !el || el.hadUndefinedLength || el.dataOffset + el.length > ds.byteArray.length)
+    return undefined;
   return ds.byteArray.subarray(el.dataOffset, el.dataOffset + el.length);
 }
 
@@ -177,9 +199,19 @@ function charsetLabel(value: string): string | null {
   if (/GB18030|GBK/.test(value)) return "gb18030";
   const ir = Number(/IR[ _-]?(\d+)/.exec(value.split("\\").find((v) => v.trim()) ?? "")?.[1]);
   const byIr: Record<number, string> = {
-    101: "iso-8859-2", 109: "iso-8859-3", 110: "iso-8859-4", 144: "iso-8859-5", 127: "iso-8859-6",
-    126: "iso-8859-7", 138: "iso-8859-8", 148: "iso-8859-9", 203: "iso-8859-15", 13: "shift_jis",
-    166: "windows-874", 149: "euc-kr", 58: "gb18030",
+    101: "iso-8859-2",
+    109: "iso-8859-3",
+    110: "iso-8859-4",
+    144: "iso-8859-5",
+    127: "iso-8859-6",
+    126: "iso-8859-7",
+    138: "iso-8859-8",
+    148: "iso-8859-9",
+    203: "iso-8859-15",
+    13: "shift_jis",
+    166: "windows-874",
+    149: "euc-kr",
+    58: "gb18030",
   };
   return byIr[ir] ?? null; // ISO_IR 6, ISO_IR 100 or unknown: Latin-1, decoded by hand (exact ISO 8859-1)
 }
@@ -251,11 +283,20 @@ function buildHeader(a: Attempt, layout: Layout): HeaderResult {
 function endsInPixelDescription(ds: DataSet | undefined): boolean {
   const tags = Object.keys(ds?.elements ?? {});
   const last = tags.reduce((max, t) => (t > max ? t : max), "");
-  return last.startsWith("x0028") && tags.includes("x00280010") && !tags.some((t) => PIXEL_VARIANTS.includes(t));
+  return (
+    last.startsWith("x0028") &&
+    tags.includes("x00280010") &&
+    !tags.some((t) => PIXEL_VARIANTS.includes(t))
+  );
 }
 
 /** Whether what was parsed is the header, a cut file, or needs more bytes to tell. */
-function judge(a: Attempt, layout: Layout, size: number, wholeFile: boolean): HeaderResult | "more" {
+function judge(
+  a: Attempt,
+  layout: Layout,
+  size: number,
+  wholeFile: boolean,
+): HeaderResult | "more" {
   const syntax = layout.rawSyntax ?? str(a.meta, "x00020010");
   if (a.meta && !syntax) return fail("missing_uids"); // no transfer syntax: the data set is unreadable
   if (str(a.meta, "x00020002") === DICOMDIR_CLASS) return buildHeader(a, layout); // meta says it all
@@ -271,7 +312,12 @@ function judge(a: Attempt, layout: Layout, size: number, wholeFile: boolean): He
   const pixel = a.pixel;
   if (pixel && !pixel.hadUndefinedLength) {
     // Deflated offsets count inflated bytes: the true end is known only once the stream ended.
-    const end = syntax !== DEFLATED ? size + layout.prefix : a.inflated === "complete" ? a.data?.byteArray.length : undefined;
+    const end =
+      syntax !== DEFLATED
+        ? size + layout.prefix
+        : a.inflated === "complete"
+          ? a.data?.byteArray.length
+          : undefined;
     if (end !== undefined && pixel.dataOffset + pixel.length > end) return fail("truncated");
   }
   if (a.inflated === "cut") return fail("truncated");

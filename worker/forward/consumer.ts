@@ -11,7 +11,9 @@ import { pacsFrom, sendStow, type StowAttempt } from "./stow-client";
 const DEFAULT_BATCH_BYTES = 50 * 1024 * 1024;
 const DEFAULT_BATCH_INSTANCES = 100;
 
-type Outcome = Parameters<DurableObjectStub<import("../../durable/upload-session").UploadSession>["recordOutcomes"]>[0];
+type Outcome = Parameters<
+  DurableObjectStub<import("../../durable/upload-session").UploadSession>["recordOutcomes"]
+>[0];
 
 /** Sends a batch; on 413 splits it in halves down to one instance. Returns a transient failure, if any. */
 async function sendBatch(
@@ -23,21 +25,40 @@ async function sendBatch(
   const byUid = new Map(files.map((f) => [f.sopInstanceUid, f.index]));
   const attempt: StowAttempt = await sendStow(
     pacs,
-    files.map((f) => ({ size: f.size, sopInstanceUid: f.sopInstanceUid, open: async () => streamFile(env.CHUNKS, f.chunks) })),
+    files.map((f) => ({
+      size: f.size,
+      sopInstanceUid: f.sopInstanceUid,
+      open: async () => streamFile(env.CHUNKS, f.chunks),
+    })),
   );
   if (attempt.kind === "failure") return attempt.failure;
   const result = attempt.result;
   if (result.kind === "too_large") {
     if (files.length > 1) {
       const half = Math.ceil(files.length / 2);
-      return (await sendBatch(env, files.slice(0, half), record)) ?? (await sendBatch(env, files.slice(half), record));
+      return (
+        (await sendBatch(env, files.slice(0, half), record)) ??
+        (await sendBatch(env, files.slice(half), record))
+      );
     }
   }
   if (result.kind === "transient") return { kind: "http", status: attempt.status };
   await record(
     result.instances.flatMap((i) => {
       const index = byUid.get(i.sopInstanceUid);
-      return index === undefined ? [] : [{ index, outcome: { status: i.status, sopInstanceUid: i.sopInstanceUid, code: i.code, message: i.message } }];
+      return index === undefined
+        ? []
+        : [
+            {
+              index,
+              outcome: {
+                status: i.status,
+                sopInstanceUid: i.sopInstanceUid,
+                code: i.code,
+                message: i.message,
+              },
+            },
+          ];
     }),
   );
   return null;
@@ -63,7 +84,13 @@ async function forwardSession(env: Env, message: Message<unknown>): Promise<void
     const failure = await sendBatch(env, batch, (o) => stub.recordOutcomes(o));
     if (failure) {
       const delay = shouldRetry(failure, plan.attempt, Math.random());
-      log("warn", "forward_failed", { session: sessionId, attempt: plan.attempt, kind: failure.kind, status: failure.kind === "http" ? failure.status : null, retryIn: delay });
+      log("warn", "forward_failed", {
+        session: sessionId,
+        attempt: plan.attempt,
+        kind: failure.kind,
+        status: failure.kind === "http" ? failure.status : null,
+        retryIn: delay,
+      });
       if (delay === null) {
         await stub.giveUpForward("pacs_unreachable");
         message.ack();
@@ -75,7 +102,12 @@ async function forwardSession(env: Env, message: Message<unknown>): Promise<void
     }
   }
   const status = await stub.finishForward();
-  log("info", "forward_finished", { session: sessionId, state: status?.state ?? null, stored: status?.counts.stored ?? 0, failed: status?.counts.failed ?? 0 });
+  log("info", "forward_finished", {
+    session: sessionId,
+    state: status?.state ?? null,
+    stored: status?.counts.stored ?? 0,
+    failed: status?.counts.failed ?? 0,
+  });
   message.ack();
 }
 

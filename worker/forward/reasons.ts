@@ -35,9 +35,18 @@ const BY_CODE: Record<string, string> = {
 };
 
 const BY_RANGE: Array<[RegExp, string]> = [
-  [/^A7/, "The PACS is out of storage space or memory (out of resources). RelayPACS can send it again later; if this keeps happening, tell your PACS administrator."],
-  [/^A9/, `The PACS found that this image does not match its declared kind (data set does not match SOP class). ${EXPORT_AGAIN}.`],
-  [/^C/, `The PACS could not understand this image (cannot understand). ${EXPORT_AGAIN}, or ask your PACS administrator.`],
+  [
+    /^A7/,
+    "The PACS is out of storage space or memory (out of resources). RelayPACS can send it again later; if this keeps happening, tell your PACS administrator.",
+  ],
+  [
+    /^A9/,
+    `The PACS found that this image does not match its declared kind (data set does not match SOP class). ${EXPORT_AGAIN}.`,
+  ],
+  [
+    /^C/,
+    `The PACS could not understand this image (cannot understand). ${EXPORT_AGAIN}, or ask your PACS administrator.`,
+  ],
   [/^B/, "Stored, with a warning from the PACS."],
 ];
 
@@ -45,7 +54,10 @@ const BY_RANGE: Array<[RegExp, string]> = [
 export function reasonMessage(code: string): string {
   const upper = code.toUpperCase();
   const known = BY_CODE[upper] ?? BY_RANGE.find(([range]) => range.test(upper))?.[1];
-  return known ?? `The PACS refused this image (reason code ${upper}). ${ASK_ADMIN} what this code means.`;
+  return (
+    known ??
+    `The PACS refused this image (reason code ${upper}). ${ASK_ADMIN} what this code means.`
+  );
 }
 
 /** A sentence for a whole STOW-RS request that the PACS answered with this HTTP status. */
@@ -75,7 +87,8 @@ export function batchStatusMessage(status: number): string {
     case 429:
       return "The PACS is busy or answered too slowly; RelayPACS will try again automatically.";
   }
-  if (status >= 500 && status <= 599) return "The PACS had a problem; RelayPACS will try again automatically.";
+  if (status >= 500 && status <= 599)
+    return "The PACS had a problem; RelayPACS will try again automatically.";
   if (status >= 300 && status <= 399) {
     return `The PACS address redirects elsewhere (HTTP ${status}). Ask your administrator to check the PACS URL in RelayPACS's settings.`;
   }

@@ -31,7 +31,10 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 describe("buildStowBody", () => {
   it("frames each file as one application/dicom part and closes the multipart body", async () => {
-    const { body, contentType } = buildStowBody([part(["DI", "CM1"]), part([]), part(["abc"])], "B");
+    const { body, contentType } = buildStowBody(
+      [part(["DI", "CM1"]), part([]), part(["abc"])],
+      "B",
+    );
     expect(contentType).toBe('multipart/related; type="application/dicom"; boundary=B');
     const head = "--B\r\nContent-Type: application/dicom\r\n\r\n";
     expect(await readAll(body)).toBe(`${head}DICM1\r\n${head}\r\n${head}abc\r\n--B--\r\n`);
@@ -65,7 +68,12 @@ describe("buildStowBody", () => {
     expect(log).toEqual(["open a", "open b"]);
     // "open b" happens only after a's last chunk and its closing CRLF went out.
     expect(seen.indexOf("1:a2")).toBeLessThan(seen.findIndex((s) => s.startsWith("2:")));
-    expect(seen.filter((s) => s.startsWith("1:"))).toEqual(["1:--B\r\nContent-Type: application/dicom\r\n\r\n", "1:a1", "1:a2", "1:\r\n"]);
+    expect(seen.filter((s) => s.startsWith("1:"))).toEqual([
+      "1:--B\r\nContent-Type: application/dicom\r\n\r\n",
+      "1:a1",
+      "1:a2",
+      "1:\r\n",
+    ]);
   });
 
   it("fails the stream when a file yields more bytes than declared, and cancels that file", async () => {
@@ -77,7 +85,11 @@ describe("buildStowBody", () => {
 
   it("fails the stream when a file yields fewer bytes than declared", async () => {
     const { body } = buildStowBody([part(["ab"], [], "a", 3)], "B");
-    await expect(readAll(body)).rejects.toMatchObject({ name: "StowPartSizeMismatch", declared: 3, actual: 2 });
+    await expect(readAll(body)).rejects.toMatchObject({
+      name: "StowPartSizeMismatch",
+      declared: 3,
+      actual: 2,
+    });
   });
 
   it("passes a cancel on to the file being sent", async () => {
@@ -101,7 +113,10 @@ describe("batchParts", () => {
   const ids = (batches: Array<Array<{ id: number }>>) => batches.map((b) => b.map((i) => i.id));
 
   it("fills each batch greedily up to the byte limit, keeping the order", () => {
-    expect(ids(batchParts(items(4, 4, 2, 5, 1), 10, 100))).toEqual([[0, 1, 2], [3, 4]]);
+    expect(ids(batchParts(items(4, 4, 2, 5, 1), 10, 100))).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
   });
 
   it("closes a batch at the instance limit even when bytes remain", () => {

@@ -3,7 +3,11 @@
 // so memory stays flat whatever the batch size. Also cuts a study into batches. It sends nothing.
 
 export type StowPart = { size: number; open: () => Promise<ReadableStream<Uint8Array>> };
-export type StowBody = { body: ReadableStream<Uint8Array>; contentLength: number; contentType: string };
+export type StowBody = {
+  body: ReadableStream<Uint8Array>;
+  contentLength: number;
+  contentType: string;
+};
 
 /** A part's stream yielded more or fewer bytes than its declared size: Content-Length would lie. */
 export class StowPartSizeMismatch extends Error {
@@ -13,7 +17,9 @@ export class StowPartSizeMismatch extends Error {
     readonly declared: number,
     readonly actual: number,
   ) {
-    super(`STOW part ${part} yielded ${actual > declared ? "more than" : actual} bytes, but ${declared} were declared`);
+    super(
+      `STOW part ${part} yielded ${actual > declared ? "more than" : actual} bytes, but ${declared} were declared`,
+    );
   }
 }
 
@@ -27,14 +33,20 @@ function randomBoundary(): string {
 }
 
 export function buildStowBody(parts: StowPart[], boundary: string = randomBoundary()): StowBody {
-  if (!BOUNDARY.test(boundary)) throw new RangeError("A multipart boundary is 1-70 letters, digits, '_', '.' or '-'.");
+  if (!BOUNDARY.test(boundary))
+    throw new RangeError("A multipart boundary is 1-70 letters, digits, '_', '.' or '-'.");
   if (parts.length === 0) throw new RangeError("A STOW-RS request needs at least one part.");
-  for (const p of parts) if (!Number.isSafeInteger(p.size) || p.size < 0) throw new RangeError(`Bad part size ${p.size}`);
+  for (const p of parts)
+    if (!Number.isSafeInteger(p.size) || p.size < 0)
+      throw new RangeError(`Bad part size ${p.size}`);
   const encoder = new TextEncoder();
   const head = encoder.encode(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`);
   const tail = encoder.encode("\r\n");
   const closing = encoder.encode(`--${boundary}--\r\n`);
-  const contentLength = parts.reduce((n, p) => n + head.length + p.size + tail.length, closing.length);
+  const contentLength = parts.reduce(
+    (n, p) => n + head.length + p.size + tail.length,
+    closing.length,
+  );
 
   let index = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -76,7 +88,11 @@ export function buildStowBody(parts: StowPart[], boundary: string = randomBounda
     // Pull only when the consumer asks: no file is opened before the request starts sending.
     { highWaterMark: 0 },
   );
-  return { body, contentLength, contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
+  return {
+    body,
+    contentLength,
+    contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
+  };
 }
 
 /**
@@ -84,9 +100,14 @@ export function buildStowBody(parts: StowPart[], boundary: string = randomBounda
  * items, greedily and in order. An item larger than `maxBytes` travels alone. Leave some headroom
  * in `maxBytes` for the multipart framing (under 100 bytes per part).
  */
-export function batchParts<T extends { size: number }>(items: T[], maxBytes: number, maxInstances: number): T[][] {
+export function batchParts<T extends { size: number }>(
+  items: T[],
+  maxBytes: number,
+  maxInstances: number,
+): T[][] {
   if (!(maxBytes > 0)) throw new RangeError("maxBytes must be positive");
-  if (!Number.isInteger(maxInstances) || maxInstances < 1) throw new RangeError("maxInstances must be at least 1");
+  if (!Number.isInteger(maxInstances) || maxInstances < 1)
+    throw new RangeError("maxInstances must be at least 1");
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

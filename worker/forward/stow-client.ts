@@ -14,7 +14,11 @@ export function pacsFrom(env: Env): PacsConfig {
   const user = typeof env.PACS_USERNAME === "string" ? env.PACS_USERNAME : "";
   const password = typeof env.PACS_PASSWORD === "string" ? env.PACS_PASSWORD : "";
   const token = typeof env.PACS_BEARER_TOKEN === "string" ? env.PACS_BEARER_TOKEN : "";
-  const authorization = token ? `Bearer ${token}` : user ? `Basic ${btoa(`${user}:${password}`)}` : undefined;
+  const authorization = token
+    ? `Bearer ${token}`
+    : user
+      ? `Basic ${btoa(`${user}:${password}`)}`
+      : undefined;
   return { baseUrl: env.PACS_URL.replace(/\/+$/, ""), authorization, timeoutMs: 120_000 };
 }
 
@@ -25,8 +29,7 @@ export interface StowInstance {
 }
 
 export type StowAttempt =
-  | { kind: "response"; status: number; result: StowResult }
-  | { kind: "failure"; failure: Failure };
+  { kind: "response"; status: number; result: StowResult } | { kind: "failure"; failure: Failure };
 
 export async function sendStow(pacs: PacsConfig, instances: StowInstance[]): Promise<StowAttempt> {
   const { body, contentLength, contentType } = buildStowBody(instances);
@@ -34,7 +37,10 @@ export async function sendStow(pacs: PacsConfig, instances: StowInstance[]): Pro
   // some PACS front-ends refuse chunked uploads.
   const fixed = new FixedLengthStream(contentLength);
   const piping = body.pipeTo(fixed.writable).catch(() => undefined);
-  const headers: Record<string, string> = { "content-type": contentType, accept: "application/dicom+json" };
+  const headers: Record<string, string> = {
+    "content-type": contentType,
+    accept: "application/dicom+json",
+  };
   if (pacs.authorization) headers.authorization = pacs.authorization;
   try {
     const response = await fetch(`${pacs.baseUrl}/studies`, {
@@ -48,7 +54,11 @@ export async function sendStow(pacs: PacsConfig, instances: StowInstance[]): Pro
     return {
       kind: "response",
       status: response.status,
-      result: parseStowResponse(response.status, text, instances.map((i) => i.sopInstanceUid)),
+      result: parseStowResponse(
+        response.status,
+        text,
+        instances.map((i) => i.sopInstanceUid),
+      ),
     };
   } catch (error) {
     const timeout = error instanceof DOMException && error.name === "TimeoutError";

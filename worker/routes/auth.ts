@@ -26,7 +26,9 @@ const DUMMY_SALT = "00".repeat(16);
 
 export const auth = new Hono<AppEnv>().post("/login", async (c) => {
   const body = await jsonBody(c, LoginRequest);
-  const row = await c.env.DB.prepare("SELECT * FROM users WHERE email = ?").bind(body.email).first();
+  const row = await c.env.DB.prepare("SELECT * FROM users WHERE email = ?")
+    .bind(body.email)
+    .first();
   const user = row ? UserRow.parse(row) : undefined;
   const digest = await hashPassword(
     body.password,
@@ -46,7 +48,13 @@ export const auth = new Hono<AppEnv>().post("/login", async (c) => {
   const response: LoginResponse = {
     accessToken: token,
     expiresAt,
-    user: { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinic_id },
+    user: {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      clinicId: user.clinic_id,
+    },
   };
   return c.json(response);
 });

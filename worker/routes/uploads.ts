@@ -26,18 +26,24 @@ function sessionStub(env: Env, id: string) {
 
 function sessionIdParam(c: Context<AppEnv>): string {
   const id = c.req.param("id");
-  if (!id || !/^[0-9a-f]{32}$/.test(id)) throw new AppError("not_found", "This upload does not exist.");
+  if (!id || !/^[0-9a-f]{32}$/.test(id))
+    throw new AppError("not_found", "This upload does not exist.");
   return id;
 }
 
 async function ownedSession(env: Env, id: string, userId: string): Promise<boolean> {
-  const row = await env.DB.prepare("SELECT user_id FROM upload_sessions WHERE id = ?").bind(id).first();
+  const row = await env.DB.prepare("SELECT user_id FROM upload_sessions WHERE id = ?")
+    .bind(id)
+    .first();
   return row?.user_id === userId;
 }
 
 function allowList(env: Env): string[] | undefined {
   const raw = typeof env.SOP_CLASS_ALLOW_LIST === "string" ? env.SOP_CLASS_ALLOW_LIST : "";
-  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.length ? list : undefined;
 }
 
@@ -47,19 +53,33 @@ export const uploads = new Hono<AppEnv>()
     const limits = limitsFrom(c.env);
     const total = body.files.reduce((sum, f) => sum + f.size, 0);
     if (body.files.length > limits.maxFilesPerSession) {
-      throw new AppError("limit_exceeded", `One upload can hold at most ${limits.maxFilesPerSession} files. Split the study into several uploads.`);
+      throw new AppError(
+        "limit_exceeded",
+        `One upload can hold at most ${limits.maxFilesPerSession} files. Split the study into several uploads.`,
+      );
     }
     if (body.files.some((f) => f.size > limits.maxFileSize)) {
-      throw new AppError("limit_exceeded", `A file is larger than the ${Math.round(limits.maxFileSize / MiB)} MB this server accepts.`);
+      throw new AppError(
+        "limit_exceeded",
+        `A file is larger than the ${Math.round(limits.maxFileSize / MiB)} MB this server accepts.`,
+      );
     }
     if (total > limits.maxSessionBytes) {
-      throw new AppError("limit_exceeded", `This upload is larger than the ${Math.round(limits.maxSessionBytes / MiB)} MB this server accepts at once. Split it.`);
+      throw new AppError(
+        "limit_exceeded",
+        `This upload is larger than the ${Math.round(limits.maxSessionBytes / MiB)} MB this server accepts at once. Split it.`,
+      );
     }
     const principal = c.get("principal");
     const sessionId = randomHex(16);
-    const preferred = Math.min(limits.maxChunkSize, Math.max(limits.minChunkSize, body.preferredChunkSize ?? limits.preferredChunkSize));
+    const preferred = Math.min(
+      limits.maxChunkSize,
+      Math.max(limits.minChunkSize, body.preferredChunkSize ?? limits.preferredChunkSize),
+    );
     const chunkSize = { min: limits.minChunkSize, max: limits.maxChunkSize, preferred };
-    await c.env.DB.prepare("INSERT INTO upload_sessions (id, clinic_id, user_id, created_at) VALUES (?, ?, ?, ?)")
+    await c.env.DB.prepare(
+      "INSERT INTO upload_sessions (id, clinic_id, user_id, created_at) VALUES (?, ?, ?, ?)",
+    )
       .bind(sessionId, principal.clinic, principal.sub, Date.now())
       .run();
     unwrap(
@@ -75,14 +95,25 @@ export const uploads = new Hono<AppEnv>()
       }),
     );
     const { token, expiresAt } = await signUploadToken(c.env.JWT_SECRET, principal, sessionId);
-    log("info", "session_created", { session: sessionId, user: principal.sub, files: body.files.length, bytes: total });
-    const response: InitUploadResponse = { sessionId, uploadToken: token, tokenExpiresAt: expiresAt, chunkSize };
+    log("info", "session_created", {
+      session: sessionId,
+      user: principal.sub,
+      files: body.files.length,
+      bytes: total,
+    });
+    const response: InitUploadResponse = {
+      sessionId,
+      uploadToken: token,
+      tokenExpiresAt: expiresAt,
+      chunkSize,
+    };
     return c.json(response, 201);
   })
   .post("/:id/token", requireAccess, async (c) => {
     const id = sessionIdParam(c);
     const principal = c.get("principal");
-    if (!(await ownedSession(c.env, id, principal.sub))) throw new AppError("not_found", "This upload does not exist.");
+    if (!(await ownedSession(c.env, id, principal.sub)))
+      throw new AppError("not_found", "This upload does not exist.");
     const { token, expiresAt } = await signUploadToken(c.env.JWT_SECRET, principal, id);
     const response: TokenResponse = { uploadToken: token, tokenExpiresAt: expiresAt };
     return c.json(response);
@@ -93,7 +124,10 @@ export const uploads = new Hono<AppEnv>()
     const offset = intParam(c.req.param("offset"), "byte offset");
     const sha = Sha256Hex.safeParse(c.req.header(CHUNK_SHA256_HEADER)?.toLowerCase());
     if (!sha.success) {
-      throw new AppError("bad_request", `Each piece must carry its SHA-256 in the ${CHUNK_SHA256_HEADER} header. Update the app.`);
+      throw new AppError(
+        "bad_request",
+        `Each piece must carry its SHA-256 in the ${CHUNK_SHA256_HEADER} header. Update the app.`,
+      );
     }
     const length = Number(c.req.header("content-length"));
     if (!Number.isSafeInteger(length) || length < 0) {
@@ -108,7 +142,11 @@ export const uploads = new Hono<AppEnv>()
       await c.env.CHUNKS.put(key, c.req.raw.body ?? new Uint8Array(), { sha256: sha.data });
     } catch (cause) {
       log("warn", "chunk_rejected", { session: id, file, offset, reason: "checksum" });
-      throw new AppError("chunk_checksum_mismatch", "This piece arrived damaged (its checksum does not match). The app sends it again.", { cause });
+      throw new AppError(
+        "chunk_checksum_mismatch",
+        "This piece arrived damaged (its checksum does not match). The app sends it again.",
+        { cause },
+      );
     }
     const committed = await stub.commitChunk(file, offset, length, sha.data, key);
     if (!committed.ok) {
@@ -120,7 +158,12 @@ export const uploads = new Hono<AppEnv>()
   .post("/:id/complete", requireUploadToken, async (c) => {
     const id = sessionIdParam(c);
     const { status } = unwrap(await sessionStub(c.env, id).complete());
-    log("info", "session_completed", { session: id, state: status.state, accepted: status.counts.accepted, files: status.counts.files });
+    log("info", "session_completed", {
+      session: id,
+      state: status.state,
+      accepted: status.counts.accepted,
+      files: status.counts.files,
+    });
     return c.json(status);
   })
   .get("/:id", async (c) => {
@@ -132,7 +175,8 @@ export const uploads = new Hono<AppEnv>()
       await verifyUploadToken(c.env.JWT_SECRET, token, id);
     } catch {
       const principal = await verifyAccessToken(c.env.JWT_SECRET, token);
-      if (!(await ownedSession(c.env, id, principal.sub))) throw new AppError("not_found", "This upload does not exist.");
+      if (!(await ownedSession(c.env, id, principal.sub)))
+        throw new AppError("not_found", "This upload does not exist.");
     }
     const { status } = unwrap(await sessionStub(c.env, id).getStatus());
     return c.json(status);

@@ -35,7 +35,10 @@ export async function readRange(
 }
 
 /** Streams a whole file chunk by chunk: memory holds one R2 read buffer at a time, never the file. */
-export function streamFile(bucket: R2Bucket, chunks: readonly ChunkRef[]): ReadableStream<Uint8Array> {
+export function streamFile(
+  bucket: R2Bucket,
+  chunks: readonly ChunkRef[],
+): ReadableStream<Uint8Array> {
   const ordered = [...chunks].sort((a, b) => a.offset - b.offset);
   let i = 0;
   let current: ReadableStreamDefaultReader<Uint8Array> | undefined;

@@ -14,10 +14,10 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(abortReason(signal));
       const onAbort = () => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        reject(abortReason(signal));
       };
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", onAbort);
@@ -32,4 +32,12 @@ export interface SourceFile {
   readonly name: string;
   readonly size: number;
   slice(start?: number, end?: number): Blob;
+}
+
+/** The signal's reason as an Error (abort() with no argument gives a DOMException already). */
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error
+    ? reason
+    : new DOMException("The operation was aborted.", "AbortError");
 }
