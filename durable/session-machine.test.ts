@@ -190,6 +190,31 @@ describe("upload session state machine", () => {
     ).toThrow(TransitionRefused);
   });
 
+  it("an admin re-drive queues a failed or partial session again with fresh attempts", () => {
+    for (const phase of [
+      { kind: "failed", at: 1, reason: "pacs_unreachable" },
+      { kind: "partially_delivered", at: 1 },
+    ] satisfies Phase[]) {
+      const t = transition(at(phase), { type: "redrive", now: 50 }, TTL);
+      expect(t.session.phase).toEqual({ kind: "queued", attempts: 0 });
+      expect(t.effects).toEqual([
+        { type: "enqueue_forward" },
+        { type: "schedule_alarm", at: 50 + TTL },
+      ]);
+    }
+    for (const phase of [
+      { kind: "receiving" },
+      { kind: "queued", attempts: 2 },
+      { kind: "forwarding", attempts: 2 },
+      { kind: "delivered", at: 1 },
+      { kind: "expired", at: 1 },
+    ] satisfies Phase[]) {
+      expect(() => transition(at(phase), { type: "redrive", now: 50 }, TTL)).toThrow(
+        TransitionRefused,
+      );
+    }
+  });
+
   it("an alarm before the idle deadline re-arms for the deadline", () => {
     const t = transition(
       at({ kind: "receiving" }, 100),

@@ -20,6 +20,7 @@ export type Event =
   | { type: "forward_retry"; now: number }
   | { type: "forward_finished"; now: number; stored: number; failed: number }
   | { type: "forward_gave_up"; now: number; reason: string }
+  | { type: "redrive"; now: number }
   | { type: "alarm"; now: number; lastActivity: number; ttlMs: number };
 
 export type Effect =
@@ -134,6 +135,16 @@ export function transition(session: Session, event: Event, ttlMs: number): Trans
         throw new TransitionRefused("not_forwardable", phase.kind);
       }
       return touched({ kind: "failed", at: event.now, reason: event.reason }, [
+        { type: "schedule_alarm", at: event.now + ttlMs },
+      ]);
+    case "redrive":
+      // An admin sends what the PACS has not confirmed once more, with a fresh set of attempts.
+      // Only while the bytes are still here: a failed or partial session, before it expires.
+      if (phase.kind !== "failed" && phase.kind !== "partially_delivered") {
+        throw new TransitionRefused("not_forwardable", phase.kind);
+      }
+      return touched({ kind: "queued", attempts: 0 }, [
+        { type: "enqueue_forward" },
         { type: "schedule_alarm", at: event.now + ttlMs },
       ]);
     case "alarm": {

@@ -422,6 +422,64 @@ export class UploadSession extends DurableObject<Env> {
     return this.status(next);
   }
 
+  /**
+   * Instances the PACS said it stored but whose receipt has not been confirmed yet (the consumer
+   * asks the PACS for them before the session counts as delivered).
+   */
+  async unconfirmedInstances(): Promise<Array<ForwardFile & { outcome: InstanceOutcome }>> {
+    const chunks = this.chunks();
+    return this.files().flatMap((f) => {
+      const outcome = parseOutcome(f.outcome);
+      if (!outcome || outcome.confirmed || !f.sop_instance_uid || !f.study_instance_uid) return [];
+      if (outcome.status !== "stored" && outcome.status !== "warning") return [];
+      return [
+        {
+          index: f.idx,
+          size: f.size,
+          sopInstanceUid: f.sop_instance_uid,
+          studyInstanceUid: f.study_instance_uid,
+          chunks: chunks
+            .filter((c) => c.file === f.idx)
+            .map(({ offset, size, key }) => ({ offset, size, key })),
+          outcome,
+        },
+      ];
+    });
+  }
+
+  /** Every accepted file the PACS has not stored gets this outcome (when the relay gives up). */
+  async failPending(code: string, message: string): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const f of this.files()) {
+        const verdict = f.verdict ? (JSON.parse(f.verdict) as { accepted: boolean }) : undefined;
+        const outcome = parseOutcome(f.outcome);
+        if (!verdict?.accepted || outcome?.status === "stored" || outcome?.status === "warning")
+          continue;
+        const failed: InstanceOutcome = {
+          status: "failed",
+          sopInstanceUid: f.sop_instance_uid ?? undefined,
+          code,
+          message,
+        };
+        this.sql.exec("UPDATE files SET outcome = ? WHERE idx = ?", JSON.stringify(failed), f.idx);
+      }
+    });
+  }
+
+  /** An admin sends a failed or partly delivered session again (fresh attempts). */
+  async redrive(): Promise<Result<{ status: SessionStatus }>> {
+    const meta = this.loadMeta();
+    if (!meta) return fail("not_found", "This upload does not exist.");
+    if (meta.phase.kind !== "failed" && meta.phase.kind !== "partially_delivered") {
+      return fail(
+        "session_not_receiving",
+        "Only an upload that failed or was partly delivered can be sent again.",
+      );
+    }
+    const next = await this.apply(meta, { type: "redrive", now: Date.now() });
+    return { ok: true, status: this.status(next) };
+  }
+
   async retryForward(): Promise<void> {
     const meta = this.loadMeta();
     if (meta?.phase.kind === "forwarding")

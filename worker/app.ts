@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env";
 import type { ErrorBody } from "./contract";
 import { AppError } from "./errors";
 import { log } from "./log";
+import { admin } from "./routes/admin";
 import { auth } from "./routes/auth";
 import { health } from "./routes/health";
 import { uploads } from "./routes/uploads";
@@ -12,6 +13,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/health", health)
   .route("/api/auth", auth)
   .route("/api/uploads", uploads)
+  .route("/api/admin", admin)
   .notFound((c) => {
     const body: ErrorBody = {
       error: { code: "not_found", message: "There is nothing at this address." },

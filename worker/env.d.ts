@@ -7,6 +7,7 @@ declare namespace Cloudflare {
     PACS_PASSWORD?: string;
     PACS_BEARER_TOKEN?: string;
     SOP_CLASS_ALLOW_LIST?: string;
+    PACS_CONFIRM_RECEIPT?: string;
     STOW_BATCH_BYTES?: string;
     STOW_BATCH_INSTANCES?: string;
     MIN_CHUNK_BYTES?: string;

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "chunk_conflict"
   | "limit_exceeded"
   | "payload_too_large"
+  | "destination_misconfigured"
   | "internal";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -36,6 +37,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   chunk_conflict: 409,
   limit_exceeded: 413,
   payload_too_large: 413,
+  destination_misconfigured: 503,
   internal: 500,
 };
 

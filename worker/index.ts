@@ -1,10 +1,14 @@
-// Worker entry: the HTTP app, the forwarding queue consumer, and the Durable Object classes.
+// Worker entry: the HTTP app, the forwarding queue consumer (and its dead-letter queue), and the
+// Durable Object classes.
 import { app } from "./app";
-import { consumeForwardBatch } from "./forward/consumer";
+import { consumeDeadLetters, consumeForwardBatch } from "./forward/consumer";
 
 export { UploadSession } from "../durable/upload-session";
 
+export const FORWARD_DLQ = "relaypacs-forward-dlq";
+
 export default {
   fetch: app.fetch,
-  queue: consumeForwardBatch,
+  queue: (batch, env) =>
+    batch.queue === FORWARD_DLQ ? consumeDeadLetters(batch, env) : consumeForwardBatch(batch, env),
 } satisfies ExportedHandler<Env>;

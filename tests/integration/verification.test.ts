@@ -125,7 +125,7 @@ describe("verification at complete", () => {
     // The manifest announces MR_small's checksum for the second file, but other bytes arrive
     // (each chunk is internally consistent, so only the whole-file check can catch it).
     const actual = new Uint8Array(claimed.bytes);
-    actual[actual.byteLength - 1] ^= 0xff;
+    actual[actual.byteLength - 1] = (actual[actual.byteLength - 1] ?? 0) ^ 0xff;
     const s = await initUpload(token, [good, claimed]);
     await sendAll(s, [good, { name: "mr.dcm", bytes: actual }], 256 * KiB);
     const res = await complete(s);
@@ -145,7 +145,7 @@ describe("verification at complete", () => {
   });
 
   const verdictCases: Array<[string, LocalFile, string]> = [
-    ["not DICOM", { name: "notes.txt", bytes: new TextEncoder().encode("hello") }, "not_dicom"],
+    ["not DICOM", { name: "notes.txt", bytes: new Uint8Array(new TextEncoder().encode("hello")) }, "not_dicom"],
     ["truncated", dicom("broken/MR_truncated.dcm"), "truncated"],
     ["a DICOMDIR", dicom("dicomdir/pydicom_dicomdirtests/DICOMDIR"), "dicomdir"],
     // A Color Palette object has no patient, study or series: nothing a PACS could file it under.

@@ -5,3 +5,4 @@ export * from "./auth";
 export * from "./uploads";
 export * from "./queue";
 export * from "./retry";
+export * from "./destinations";

@@ -80,6 +80,8 @@ export const InstanceOutcome = z.object({
   sopInstanceUid: z.string().optional(),
   code: z.string().optional(),
   message: z.string(),
+  /** The PACS was asked afterwards and holds this instance (receipt confirmation). */
+  confirmed: z.boolean().optional(),
 });
 export type InstanceOutcome = z.infer<typeof InstanceOutcome>;
 

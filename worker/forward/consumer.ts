@@ -1,67 +1,129 @@
-// Queue consumer: forwards one session's accepted files to the PACS with STOW-RS, in batches
-// bounded by bytes and instance count, streamed from R2 (never a whole file in memory), and
-// records what the PACS said about each instance. Messages carry ids only.
+// Queue consumer: forwards one session's accepted files to its clinic's PACS destination, in
+// batches bounded by bytes and instance count, streamed from R2 (never a whole file in memory),
+// records what the PACS said about each instance, then confirms receipt before calling the session
+// delivered. Messages carry ids only. Retrying only ever carries instances the PACS has not
+// confirmed, and a PACS keys instances by SOP Instance UID, so a retry never duplicates one.
 import type { ForwardFile } from "../../durable/upload-session";
-import { ForwardMessage, shouldRetry, type Failure } from "../contract";
+import { ForwardMessage, MAX_ATTEMPTS, shouldRetry, type Failure } from "../contract";
+import { AppError } from "../errors";
 import { log } from "../log";
 import { streamFile } from "../storage/chunks";
+import type { ForwardInstance, InstanceResult, PacsAdapter } from "./adapter";
+import { adapterFor } from "./adapters";
+import { destinationFor, resolveAuth } from "./destination";
 import { batchParts } from "./stow-body";
-import { pacsFrom, sendStow, type StowAttempt } from "./stow-client";
 
-const DEFAULT_BATCH_BYTES = 50 * 1024 * 1024;
-const DEFAULT_BATCH_INSTANCES = 100;
+type SessionStub = DurableObjectStub<import("../../durable/upload-session").UploadSession>;
 
-type Outcome = Parameters<
-  DurableObjectStub<import("../../durable/upload-session").UploadSession>["recordOutcomes"]
->[0];
+const NOT_CONFIRMED_YET =
+  "The PACS said it stored this image, but does not list it yet. RelayPACS will check again.";
+const NOT_CONFIRMED =
+  "The PACS said it stored this image, but it cannot be found there. Ask your PACS administrator; RelayPACS can send it again.";
+const GAVE_UP: Record<string, string> = {
+  pacs_unreachable:
+    "RelayPACS could not deliver this image after several attempts (the PACS did not answer, or answered with an error). Your administrator can send it again.",
+  dead_lettered:
+    "RelayPACS stopped trying to deliver this image after repeated errors. Your administrator can send it again.",
+};
 
-/** Sends a batch; on 413 splits it in halves down to one instance. Returns a transient failure, if any. */
-async function sendBatch(
-  env: Env,
-  files: ForwardFile[],
-  record: (outcomes: Outcome) => Promise<void>,
+function toInstance(env: Env, f: ForwardFile): ForwardInstance {
+  return {
+    index: f.index,
+    size: f.size,
+    sopInstanceUid: f.sopInstanceUid,
+    studyInstanceUid: f.studyInstanceUid,
+    open: async () => streamFile(env.CHUNKS, f.chunks),
+  };
+}
+
+/** Stores a batch; when the PACS says it is too large, sends it in halves, down to one instance. */
+async function storeBatch(
+  adapter: PacsAdapter,
+  batch: ForwardInstance[],
+  record: (results: InstanceResult[]) => Promise<void>,
 ): Promise<Failure | null> {
-  const pacs = pacsFrom(env);
-  const byUid = new Map(files.map((f) => [f.sopInstanceUid, f.index]));
-  const attempt: StowAttempt = await sendStow(
-    pacs,
-    files.map((f) => ({
-      size: f.size,
-      sopInstanceUid: f.sopInstanceUid,
-      open: async () => streamFile(env.CHUNKS, f.chunks),
-    })),
-  );
-  if (attempt.kind === "failure") return attempt.failure;
-  const result = attempt.result;
+  const result = await adapter.store(batch);
   if (result.kind === "too_large") {
-    if (files.length > 1) {
-      const half = Math.ceil(files.length / 2);
+    if (batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
       return (
-        (await sendBatch(env, files.slice(0, half), record)) ??
-        (await sendBatch(env, files.slice(half), record))
+        (await storeBatch(adapter, batch.slice(0, half), record)) ??
+        (await storeBatch(adapter, batch.slice(half), record))
       );
     }
+    await record([
+      {
+        index: batch[0]!.index,
+        outcome: {
+          status: "failed",
+          sopInstanceUid: batch[0]!.sopInstanceUid,
+          code: "too_large",
+          message:
+            "This image is larger than the PACS (or a proxy in front of it) accepts. Ask your PACS administrator to raise the limit.",
+        },
+      },
+    ]);
+    return null;
   }
-  if (result.kind === "transient") return { kind: "http", status: attempt.status };
-  await record(
-    result.instances.flatMap((i) => {
-      const index = byUid.get(i.sopInstanceUid);
-      return index === undefined
-        ? []
-        : [
-            {
-              index,
-              outcome: {
-                status: i.status,
-                sopInstanceUid: i.sopInstanceUid,
-                code: i.code,
-                message: i.message,
-              },
-            },
-          ];
-    }),
+  if (result.kind === "failure") return result.failure;
+  await record(result.results);
+  return result.failure ?? null;
+}
+
+/** Asks the PACS for every instance it said it stored. Returns a failure to retry on, or null. */
+async function confirmReceipt(
+  env: Env,
+  stub: SessionStub,
+  adapter: PacsAdapter,
+  attempt: number,
+): Promise<Failure | "unconfirmed" | null> {
+  if (!adapter.confirm) return null;
+  const waiting = await stub.unconfirmedInstances();
+  if (waiting.length === 0) return null;
+  const checked = await adapter.confirm(waiting.map((f) => toInstance(env, f)));
+  if (checked.kind === "failure") return checked.failure;
+  const lastAttempt = attempt >= MAX_ATTEMPTS;
+  const results: InstanceResult[] = waiting.map((f) =>
+    checked.present.has(f.sopInstanceUid)
+      ? { index: f.index, outcome: { ...f.outcome, confirmed: true } }
+      : {
+          index: f.index,
+          outcome: {
+            status: lastAttempt ? "failed" : "pending",
+            sopInstanceUid: f.sopInstanceUid,
+            code: "not_confirmed",
+            message: lastAttempt ? NOT_CONFIRMED : NOT_CONFIRMED_YET,
+          },
+        },
   );
-  return null;
+  await stub.recordOutcomes(results);
+  const missing = results.some((r) => !r.outcome.confirmed);
+  return missing && !lastAttempt ? "unconfirmed" : null;
+}
+
+async function retryOrGiveUp(
+  stub: SessionStub,
+  message: Message<unknown>,
+  sessionId: string,
+  attempt: number,
+  failure: Failure,
+): Promise<void> {
+  const delay = shouldRetry(failure, attempt, Math.random());
+  log("warn", "forward_failed", {
+    session: sessionId,
+    attempt,
+    kind: failure.kind,
+    status: failure.kind === "http" ? failure.status : null,
+    retryIn: delay,
+  });
+  if (delay === null) {
+    await stub.failPending("pacs_unreachable", GAVE_UP.pacs_unreachable!);
+    await stub.giveUpForward("pacs_unreachable");
+    message.ack();
+  } else {
+    await stub.retryForward();
+    message.retry({ delaySeconds: delay });
+  }
 }
 
 async function forwardSession(env: Env, message: Message<unknown>): Promise<void> {
@@ -72,38 +134,52 @@ async function forwardSession(env: Env, message: Message<unknown>): Promise<void
     return;
   }
   const sessionId = parsed.data.sessionId;
-  const stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(sessionId));
+  const stub: SessionStub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(sessionId));
   const plan = await stub.beginForward();
   if (!plan) {
     message.ack();
     return;
   }
-  const limitBytes = Number(env.STOW_BATCH_BYTES) || DEFAULT_BATCH_BYTES;
-  const limitCount = Number(env.STOW_BATCH_INSTANCES) || DEFAULT_BATCH_INSTANCES;
-  for (const batch of batchParts(plan.files, limitBytes, limitCount)) {
-    const failure = await sendBatch(env, batch, (o) => stub.recordOutcomes(o));
-    if (failure) {
-      const delay = shouldRetry(failure, plan.attempt, Math.random());
-      log("warn", "forward_failed", {
-        session: sessionId,
-        attempt: plan.attempt,
-        kind: failure.kind,
-        status: failure.kind === "http" ? failure.status : null,
-        retryIn: delay,
-      });
-      if (delay === null) {
-        await stub.giveUpForward("pacs_unreachable");
-        message.ack();
-      } else {
-        await stub.retryForward();
-        message.retry({ delaySeconds: delay });
-      }
-      return;
-    }
+
+  let adapter: PacsAdapter;
+  let destination;
+  try {
+    destination = resolveAuth(env, await destinationFor(env, plan.clinicId));
+    adapter = adapterFor(destination);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    // A configuration problem: retrying cannot help until an admin fixes it and re-drives.
+    log("error", "forward_destination_misconfigured", {
+      session: sessionId,
+      clinic: plan.clinicId,
+    });
+    await stub.failPending(error.code, error.message);
+    await stub.giveUpForward(error.code);
+    message.ack();
+    return;
   }
+
+  const record = (results: InstanceResult[]) => stub.recordOutcomes(results);
+  const instances = plan.files.map((f) => toInstance(env, f));
+  const { batchBytes, batchInstances, confirmReceipt: confirm } = destination.config;
+  for (const batch of batchParts(instances, batchBytes, batchInstances)) {
+    const failure = await storeBatch(adapter, batch, record);
+    if (failure) return retryOrGiveUp(stub, message, sessionId, plan.attempt, failure);
+  }
+
+  if (confirm) {
+    const confirmation = await confirmReceipt(env, stub, adapter, plan.attempt);
+    if (confirmation === "unconfirmed") {
+      return retryOrGiveUp(stub, message, sessionId, plan.attempt, { kind: "http", status: 503 });
+    }
+    if (confirmation) return retryOrGiveUp(stub, message, sessionId, plan.attempt, confirmation);
+  }
+
   const status = await stub.finishForward();
   log("info", "forward_finished", {
     session: sessionId,
+    destination: destination.id,
+    adapter: destination.config.adapter,
     state: status?.state ?? null,
     stored: status?.counts.stored ?? 0,
     failed: status?.counts.failed ?? 0,
@@ -113,4 +189,26 @@ async function forwardSession(env: Env, message: Message<unknown>): Promise<void
 
 export async function consumeForwardBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) await forwardSession(env, message);
+}
+
+/**
+ * The dead-letter queue: a message lands here after the runtime gave up on it (the consumer kept
+ * throwing). The session is marked failed with a plain reason, so its user sees it and an admin
+ * can re-drive it; nothing is lost, the bytes stay in R2 until the session expires.
+ */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = ForwardMessage.safeParse(message.body);
+    if (parsed.success) {
+      const stub: SessionStub = env.UPLOAD_SESSION.get(
+        env.UPLOAD_SESSION.idFromName(parsed.data.sessionId),
+      );
+      await stub.failPending("dead_lettered", GAVE_UP.dead_lettered!);
+      await stub.giveUpForward("dead_lettered");
+      log("error", "forward_dead_lettered", { session: parsed.data.sessionId });
+    } else {
+      log("error", "forward_bad_message", { queue: "dead_letter" });
+    }
+    message.ack();
+  }
 }

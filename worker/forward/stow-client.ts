@@ -10,18 +10,6 @@ export interface PacsConfig {
   timeoutMs: number;
 }
 
-export function pacsFrom(env: Env): PacsConfig {
-  const user = typeof env.PACS_USERNAME === "string" ? env.PACS_USERNAME : "";
-  const password = typeof env.PACS_PASSWORD === "string" ? env.PACS_PASSWORD : "";
-  const token = typeof env.PACS_BEARER_TOKEN === "string" ? env.PACS_BEARER_TOKEN : "";
-  const authorization = token
-    ? `Bearer ${token}`
-    : user
-      ? `Basic ${btoa(`${user}:${password}`)}`
-      : undefined;
-  return { baseUrl: env.PACS_URL.replace(/\/+$/, ""), authorization, timeoutMs: 120_000 };
-}
-
 export interface StowInstance {
   size: number;
   sopInstanceUid: string;

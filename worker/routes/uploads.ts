@@ -13,6 +13,7 @@ import {
   type TokenResponse,
 } from "../contract";
 import { AppError, unwrap } from "../errors";
+import { destinationFor } from "../forward/destination";
 import { randomHex } from "../hex";
 import { log } from "../log";
 import { chunkKey } from "../storage/chunks";
@@ -36,15 +37,6 @@ async function ownedSession(env: Env, id: string, userId: string): Promise<boole
     .bind(id)
     .first();
   return row?.user_id === userId;
-}
-
-function allowList(env: Env): string[] | undefined {
-  const raw = typeof env.SOP_CLASS_ALLOW_LIST === "string" ? env.SOP_CLASS_ALLOW_LIST : "";
-  const list = raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return list.length ? list : undefined;
 }
 
 export const uploads = new Hono<AppEnv>()
@@ -71,6 +63,8 @@ export const uploads = new Hono<AppEnv>()
       );
     }
     const principal = c.get("principal");
+    // The clinic's PACS decides which kinds of objects it takes (verdicts at complete).
+    const destination = await destinationFor(c.env, principal.clinic);
     const sessionId = randomHex(16);
     const preferred = Math.min(
       limits.maxChunkSize,
@@ -91,7 +85,7 @@ export const uploads = new Hono<AppEnv>()
         clinicalImpression: body.clinicalImpression,
         chunkSize,
         ttlMs: limits.sessionTtlMs,
-        sopClassAllowList: allowList(c.env),
+        sopClassAllowList: destination.config.sopClassAllowList,
       }),
     );
     const { token, expiresAt } = await signUploadToken(c.env.JWT_SECRET, principal, sessionId);
