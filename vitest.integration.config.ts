@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { startFakePacs } from "./tests/support/fake-pacs";
 
 // Fixture files reach the workerd test isolate as a JSON binding of base64 strings (the isolate
 // has no file system). Only small files: the big generated studies belong to the benchmarks.
@@ -25,6 +26,9 @@ function loadFixtures(dir: string): Record<string, string> {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "worker/migrations"));
+  // FakePacs (tests/support/fake-pacs.ts) fronts the real Orthanc to produce the faults Orthanc
+  // cannot: 5xx, 413 from a proxy, slow answers, scripted STOW-RS response shapes.
+  const fakePacs = process.env.ORTHANC_URL ? await startFakePacs(process.env.ORTHANC_URL) : null;
   return {
     plugins: [
       cloudflareTest({
@@ -41,6 +45,7 @@ export default defineConfig(async () => {
             PACS_USERNAME: process.env.ORTHANC_USERNAME ?? "",
             PACS_PASSWORD: process.env.ORTHANC_PASSWORD ?? "",
             ORTHANC_URL: process.env.ORTHANC_URL ?? "",
+            FAKE_PACS_URL: fakePacs?.url ?? "",
           },
         },
       }),
@@ -48,6 +53,8 @@ export default defineConfig(async () => {
     test: {
       include: ["tests/integration/**/*.test.ts"],
       setupFiles: ["./tests/integration/apply-migrations.ts"],
+      // A private storescp for tests/integration/cstore.test.ts (provides "cstorePeer").
+      globalSetup: ["./tests/integration/cstore-global-setup.ts"],
       testTimeout: 60_000,
       hookTimeout: 60_000,
     },

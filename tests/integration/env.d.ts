@@ -3,6 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     ORTHANC_URL: string;
+    FAKE_PACS_URL: string;
     FIXTURES: Record<string, string>;
   }
 }
