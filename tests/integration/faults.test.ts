@@ -3,7 +3,7 @@
 // Every fault ends delivered, or with each failed instance explained; nothing is sent twice into
 // a study. Each test uses its own clinic, and so its own destination.
 import { env, runInDurableObject, SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { DestinationConfig } from "../../worker/contract";
 import { ErrorBody, SessionStatus } from "../../worker/contract";
 import worker from "../../worker/index";
@@ -298,6 +298,21 @@ describe("destinations and re-drive", () => {
     const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
     expect(done.state).toBe("delivered");
     expect(done.files[0]?.outcome).toMatchObject({ status: "stored", confirmed: true });
+  });
+
+  it("C-STORE destination: the queue delivers a session to a real storescp over TCP", async () => {
+    const peer = inject("cstorePeer");
+    if (!peer.ok) throw new Error(`storescp is not available: ${peer.error}`);
+    const c = await clinic({
+      url: `${peer.host}:${peer.port}`,
+      adapter: "c-store",
+      auth: { kind: "none" },
+      calledAeTitle: peer.aeTitle,
+    });
+    const s = await upload(c.uploaderToken, [FILES.fren, FILES.dfl]);
+    const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
+    expect(done.state).toBe("delivered");
+    expect(done.files.map((f) => f.outcome?.status)).toEqual(["stored", "stored"]);
   });
 
   it("a failed session is re-driven by its clinic's admin after the PACS is fixed", async () => {

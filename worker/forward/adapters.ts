@@ -1,7 +1,8 @@
-// The adapter for a destination's kind.
-import { AppError } from "../errors";
+// The adapter for a destination's kind. C-STORE opens TCP sockets with `cloudflare:sockets`.
+import { connect } from "cloudflare:sockets";
 import type { PacsAdapter } from "./adapter";
 import type { ResolvedDestination } from "./destination";
+import { cstoreAdapter } from "./dimse/cstore-adapter";
 import { orthancRestAdapter } from "./orthanc-adapter";
 import { stowAdapter } from "./stow-adapter";
 
@@ -12,9 +13,6 @@ export function adapterFor(destination: ResolvedDestination): PacsAdapter {
     case "orthanc-rest":
       return orthancRestAdapter(destination);
     case "c-store":
-      throw new AppError(
-        "destination_misconfigured",
-        "Sending by DICOM C-STORE is not available in this version. Ask your administrator to use DICOMweb.",
-      );
+      return cstoreAdapter(destination, connect);
   }
 }
