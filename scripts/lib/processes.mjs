@@ -158,6 +158,8 @@ export function run(command, args, { cwd, env, input } = {}) {
       if (code === 0) resolve(out);
       else reject(new Error(`${command} ${args.join(" ")} failed (exit ${code}):\n${err || out}`));
     });
+    // A child that exits without reading its input must not crash us with EPIPE.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(input ?? "");
   });
 }
