@@ -5,7 +5,8 @@ import { consumeDeadLetters, consumeForwardBatch } from "./forward/consumer";
 
 export { UploadSession } from "../durable/upload-session";
 
-export const FORWARD_DLQ = "relaypacs-forward-dlq";
+// Every named export of this module is an entrypoint to workerd: constants live elsewhere.
+const FORWARD_DLQ = "relaypacs-forward-dlq";
 
 export default {
   fetch: app.fetch,
