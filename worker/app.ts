@@ -1,19 +1,35 @@
-// The Hono app: mounts one sub-app per URL prefix and maps every error to a plain JSON answer.
+// The Hono app: security headers and same-origin checks on every response, then one sub-app per
+// URL prefix, and one mapping of every error to a plain JSON answer.
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import type { ErrorBody } from "./contract";
-import { AppError } from "./errors";
+import { AppError, TooManyAttempts } from "./errors";
 import { log } from "./log";
 import { admin } from "./routes/admin";
+import { adminAudit } from "./routes/admin-audit";
+import { adminEnrollments } from "./routes/admin-enrollments";
+import { adminPeople } from "./routes/admin-people";
 import { auth } from "./routes/auth";
+import { enroll } from "./routes/enroll";
 import { health } from "./routes/health";
 import { uploads } from "./routes/uploads";
+import { requireConfigured } from "./security/configured";
+import { securityHeaders } from "./security/headers";
+import { sameOriginOnly } from "./security/origin";
+import { limitSessionCreation } from "./security/rate-limits";
 
 export const app = new Hono<AppEnv>()
+  .use(securityHeaders)
+  .use("/api/*", sameOriginOnly, requireConfigured)
+  .use("/api/uploads", limitSessionCreation)
   .route("/api/health", health)
   .route("/api/auth", auth)
+  .route("/api/enroll", enroll)
   .route("/api/uploads", uploads)
   .route("/api/admin", admin)
+  .route("/api/admin", adminPeople)
+  .route("/api/admin", adminEnrollments)
+  .route("/api/admin", adminAudit)
   .notFound((c) => {
     const body: ErrorBody = {
       error: { code: "not_found", message: "There is nothing at this address." },
@@ -23,7 +39,9 @@ export const app = new Hono<AppEnv>()
   .onError((error, c) => {
     if (error instanceof AppError) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
-      return c.json(body, error.status);
+      const headers: Record<string, string> =
+        error instanceof TooManyAttempts ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+      return c.json(body, error.status, headers);
     }
     log("error", "unhandled", { name: error.name, path: c.req.routePath });
     const body: ErrorBody = {

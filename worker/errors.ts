@@ -19,6 +19,16 @@ export type ErrorCode =
   | "limit_exceeded"
   | "payload_too_large"
   | "destination_misconfigured"
+  | "session_revoked"
+  | "device_revoked"
+  | "account_disabled"
+  | "enrollment_invalid"
+  | "enrollment_used"
+  | "enrollment_expired"
+  | "enrollment_revoked"
+  | "rate_limited"
+  | "cross_origin"
+  | "not_configured"
   | "internal";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -38,6 +48,16 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   limit_exceeded: 413,
   payload_too_large: 413,
   destination_misconfigured: 503,
+  session_revoked: 401,
+  device_revoked: 401,
+  account_disabled: 403,
+  enrollment_invalid: 404,
+  enrollment_used: 410,
+  enrollment_expired: 410,
+  enrollment_revoked: 410,
+  rate_limited: 429,
+  cross_origin: 403,
+  not_configured: 503,
   internal: 500,
 };
 
@@ -51,6 +71,17 @@ export class AppError extends Error {
     super(message, options);
     this.name = "AppError";
     this.status = STATUS[code];
+  }
+}
+
+/** 429 with a Retry-After header (app.ts sets it from `retryAfterSeconds`). */
+export class TooManyAttempts extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    super(
+      "rate_limited",
+      `Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { app } from "./app";
 import { consumeDeadLetters, consumeForwardBatch } from "./forward/consumer";
 
 export { UploadSession } from "../durable/upload-session";
+export { RateLimiter } from "../durable/rate-limiter";
 
 // Every named export of this module is an entrypoint to workerd: constants live elsewhere.
 const FORWARD_DLQ = "relaypacs-forward-dlq";

@@ -82,7 +82,7 @@ async function ensureDevLogin(stateDir, persistTo) {
   fs.writeFileSync(file, JSON.stringify(login, null, 2) + "\n", { mode: 0o600 });
   const bootstrap = [path.join(repoRoot, "scripts/bootstrap-admin.mjs"), "--email", login.email];
   bootstrap.push("--name", "Development Admin", "--clinic", "Development Clinic");
-  bootstrap.push("--password", login.password, "--local", "--persist-to", persistTo);
+  bootstrap.push(`--password=${login.password}`, "--local", "--persist-to", persistTo);
   await run(process.execPath, bootstrap, { cwd: repoRoot });
   return login;
 }

@@ -3,9 +3,11 @@
 import { env, SELF } from "cloudflare:test";
 import { hashPassword, PBKDF2_ITERATIONS } from "../../worker/auth/passwords";
 import {
+  EnrollmentCreated,
   InitUploadResponse,
   LoginResponse,
   SessionStatus,
+  SignInResponse,
   type SessionState,
 } from "../../worker/contract";
 import { randomHex, toHex } from "../../worker/hex";
@@ -154,4 +156,65 @@ export async function waitForState(
 export async function r2Keys(sessionId: string): Promise<string[]> {
   const list = await env.CHUNKS.list({ prefix: `sessions/${sessionId}/` });
   return list.objects.map((o) => o.key);
+}
+
+// ---- identity (issue 7) ----------------------------------------------------------------------
+
+/** Signs in and returns the whole answer: access and refresh tokens, device id, user. */
+export async function signIn(
+  user: { email: string; password: string },
+  extra: Record<string, unknown> = {},
+): Promise<SignInResponse> {
+  const res = await api("/api/auth/login", {
+    method: "POST",
+    body: { email: user.email, password: user.password, ...extra },
+  });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return SignInResponse.parse(await res.json());
+}
+
+/** One API call through SELF.fetch: JSON body, bearer token, extra headers. */
+export function api(
+  path: string,
+  opts: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  return SELF.fetch(`${BASE}${path}`, {
+    method: opts.method ?? "GET",
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+}
+
+/** A clinic with a signed-in admin. */
+export async function adminOfNewClinic() {
+  const admin = await createUser({ role: "admin" });
+  return { admin, clinic: admin.clinic, session: await signIn(admin) };
+}
+
+/** An enrollment code created by this admin (201 expected). */
+export async function createEnrollment(adminToken: string, body: Record<string, unknown> = {}) {
+  const res = await api("/api/admin/enrollments", { method: "POST", token: adminToken, body });
+  if (res.status !== 201) throw new Error(`enrollment failed: ${res.status} ${await res.text()}`);
+  return EnrollmentCreated.parse(await res.json());
+}
+
+/** Enrolls a new person with a code; returns the raw response. */
+export function enrollWith(
+  code: string,
+  person: { name?: string; password?: string; deviceName?: string } = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return api("/api/enroll", {
+    method: "POST",
+    headers,
+    body: {
+      code,
+      name: person.name ?? "New Person",
+      password: person.password ?? "a-long-pass-1",
+      ...(person.deviceName ? { deviceName: person.deviceName } : {}),
+    },
+  });
 }

@@ -145,7 +145,11 @@ describe("verification at complete", () => {
   });
 
   const verdictCases: Array<[string, LocalFile, string]> = [
-    ["not DICOM", { name: "notes.txt", bytes: new Uint8Array(new TextEncoder().encode("hello")) }, "not_dicom"],
+    [
+      "not DICOM",
+      { name: "notes.txt", bytes: new Uint8Array(new TextEncoder().encode("hello")) },
+      "not_dicom",
+    ],
     ["truncated", dicom("broken/MR_truncated.dcm"), "truncated"],
     ["a DICOMDIR", dicom("dicomdir/pydicom_dicomdirtests/DICOMDIR"), "dicomdir"],
     // A Color Palette object has no patient, study or series: nothing a PACS could file it under.

@@ -6,3 +6,4 @@ export * from "./uploads";
 export * from "./queue";
 export * from "./retry";
 export * from "./destinations";
+export * from "./identity";

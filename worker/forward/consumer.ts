@@ -4,6 +4,7 @@
 // delivered. Messages carry ids only. Retrying only ever carries instances the PACS has not
 // confirmed, and a PACS keys instances by SOP Instance UID, so a retry never duplicates one.
 import type { ForwardFile } from "../../durable/upload-session";
+import { auditForwardOutcome } from "../audit/sessions";
 import { ForwardMessage, MAX_ATTEMPTS, shouldRetry, type Failure } from "../contract";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -188,7 +189,10 @@ async function forwardSession(env: Env, message: Message<unknown>): Promise<void
 }
 
 export async function consumeForwardBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) await forwardSession(env, message);
+  for (const message of batch.messages) {
+    await forwardSession(env, message);
+    await auditForwardOutcome(env, message);
+  }
 }
 
 /**
@@ -206,6 +210,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
       await stub.failPending("dead_lettered", GAVE_UP.dead_lettered!);
       await stub.giveUpForward("dead_lettered");
       log("error", "forward_dead_lettered", { session: parsed.data.sessionId });
+      await auditForwardOutcome(env, message, true);
     } else {
       log("error", "forward_bad_message", { queue: "dead_letter" });
     }

@@ -1,22 +1,16 @@
 // /api/admin: what a clinic's admin manages. Here: the clinic's PACS destination, and sending a
-// failed upload again (re-drive). Every route needs an admin's access token and acts on that
-// admin's own clinic only.
+// failed upload again (re-drive); people, enrollment codes and the audit log are in the
+// admin-*.ts sub-apps mounted on the same prefix. Every route needs an admin's access token and
+// acts on that admin's own clinic only.
 import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { requireAccess } from "../auth/middleware";
+import { actor, audit } from "../audit/record";
+import { requireAccess, requireAdmin } from "../auth/middleware";
 import { DestinationConfig, type Destination } from "../contract";
 import { AppError, unwrap } from "../errors";
 import { defaultDestination, destinationFor } from "../forward/destination";
 import { log } from "../log";
 import { jsonBody } from "../validate";
-
-const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("principal").role !== "admin") {
-    throw new AppError("forbidden", "Only an administrator can do this.");
-  }
-  await next();
-});
 
 const clinicDestinationId = (clinicId: string) => `clinic-${clinicId}`;
 
@@ -43,6 +37,12 @@ export const admin = new Hono<AppEnv>()
       user: c.get("principal").sub,
       adapter: config.adapter,
     });
+    await audit(c.env, {
+      event: "destination_changed",
+      outcome: "ok",
+      ...actor(c.get("principal")),
+      subjectId: id,
+    });
     const destination: Destination = { id, config };
     return c.json(destination);
   })
@@ -53,6 +53,7 @@ export const admin = new Hono<AppEnv>()
       .bind(clinic)
       .run();
     log("info", "destination_reset", { clinic, user: c.get("principal").sub });
+    await audit(c.env, { event: "destination_reset", outcome: "ok", ...actor(c.get("principal")) });
     return c.json(defaultDestination(c.env));
   })
   .post("/uploads/:id/redrive", async (c) => {
@@ -67,5 +68,11 @@ export const admin = new Hono<AppEnv>()
     const stub = c.env.UPLOAD_SESSION.get(c.env.UPLOAD_SESSION.idFromName(id));
     const { status } = unwrap(await stub.redrive());
     log("info", "session_redriven", { session: id, user: principal.sub });
+    await audit(c.env, {
+      event: "session_redriven",
+      outcome: "ok",
+      ...actor(principal),
+      sessionId: id,
+    });
     return c.json(status);
   });

@@ -2,8 +2,15 @@
 // The Durable Object decides; this module authenticates, moves bytes into R2 and maps results.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { bearer, requireAccess, requireUploadToken } from "../auth/middleware";
-import { signUploadToken, verifyAccessToken, verifyUploadToken } from "../auth/tokens";
+import { auditSessionCompleted, auditSessionCreated } from "../audit/sessions";
+import {
+  authenticateAccess,
+  authenticateUpload,
+  bearer,
+  requireAccess,
+  requireUploadToken,
+} from "../auth/middleware";
+import { signUploadToken } from "../auth/tokens";
 import { limitsFrom } from "../config";
 import {
   CHUNK_SHA256_HEADER,
@@ -95,6 +102,7 @@ export const uploads = new Hono<AppEnv>()
       files: body.files.length,
       bytes: total,
     });
+    await auditSessionCreated(c.env, principal, sessionId, body.files.length, total);
     const response: InitUploadResponse = {
       sessionId,
       uploadToken: token,
@@ -158,6 +166,7 @@ export const uploads = new Hono<AppEnv>()
       accepted: status.counts.accepted,
       files: status.counts.files,
     });
+    await auditSessionCompleted(c.env, c.get("principal"), status);
     return c.json(status);
   })
   .get("/:id", async (c) => {
@@ -166,9 +175,9 @@ export const uploads = new Hono<AppEnv>()
     const id = sessionIdParam(c);
     const token = bearer(c.req.header("authorization"));
     try {
-      await verifyUploadToken(c.env.JWT_SECRET, token, id);
+      await authenticateUpload(c.env, token, id);
     } catch {
-      const principal = await verifyAccessToken(c.env.JWT_SECRET, token);
+      const principal = await authenticateAccess(c.env, token);
       if (!(await ownedSession(c.env, id, principal.sub)))
         throw new AppError("not_found", "This upload does not exist.");
     }
