@@ -7,7 +7,7 @@ const fixture = (name: string) =>
 
 describe("parseHeader", () => {
   it("reads patient, study date, modality and description from a Part 10 file", () => {
-    expect(parseHeader(fixture("CT_small.dcm"))).toEqual({
+    expect(parseHeader(fixture("CT_small.dcm"))).toMatchObject({
       kind: "dicom",
       header: {
         patientName: "CompressedSamples^CT1",

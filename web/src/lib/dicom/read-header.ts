@@ -1,20 +1,12 @@
-// Reads the few header fields the upload screen shows (patient, study date, modality) from the
-// start of a DICOM file. Only the first slice of the file is read and parsing stops before the
-// pixel data. `parseHeader` is pure (bytes in, fields out) so it can move into a Web Worker.
-import * as dicomParserModule from "dicom-parser";
+// Reads the header fields the app needs (who, which study/series/instance, how many images) from
+// the first bytes of a DICOM file, decoded in the file's character set. Parsing stops before the
+// pixel data. Pure (bytes in, fields out), so it runs in the page, a worker or Node tests alike.
+// Whether a file is damaged, and reading more bytes when needed, is header-verdict.ts.
 import type { DataSet } from "dicom-parser";
 import { decoderFor, type TextDecodeFn } from "./charset";
-
-// dicom-parser is a UMD bundle: Node's ESM loader (unit tests) exposes it only as `default`,
-// while its typings declare named exports. Take the default when there is one.
-type DicomParser = typeof dicomParserModule;
-const dicomParser: DicomParser =
-  (dicomParserModule as DicomParser & { default?: DicomParser }).default ?? dicomParserModule;
+import { detectLayout, parseDataSet, type Layout, type ParsedDataSet } from "./data-set";
 
 export const HEADER_SLICE_BYTES = 256 * 1024;
-const PIXEL_DATA = "x7fe00010";
-const EXPLICIT_VR_LE = "1.2.840.10008.1.2.1";
-const IMPLICIT_VR_LE = "1.2.840.10008.1.2";
 
 export interface DicomHeader {
   /** Person Name as written, decoded: "Family^Given^Middle^Prefix^Suffix[=ideographic=phonetic]". */
@@ -25,11 +17,26 @@ export interface DicomHeader {
   modality: string;
   studyDescription: string;
   studyInstanceUid: string;
+  seriesInstanceUid: string;
+  seriesDescription: string;
+  seriesNumber?: number | undefined;
+  /** SOP Class UID (0008,0016), else Media Storage SOP Class UID from the file meta. */
+  sopClassUid: string;
+  /** SOP Instance UID (0008,0018), else Media Storage SOP Instance UID from the file meta. */
+  sopInstanceUid: string;
+  transferSyntaxUid: string;
+  instanceNumber?: number | undefined;
+  numberOfFrames?: number | undefined;
+  acquisitionNumber?: number | undefined;
+  /** Images in Acquisition (0020,1002), where the writer filled it in. */
+  imagesInAcquisition?: number | undefined;
+  /** Number of Series Related Instances (0020,1209), where the writer filled it in. */
+  seriesRelatedInstances?: number | undefined;
 }
 
 export type HeaderResult = { kind: "dicom"; header: DicomHeader } | { kind: "not-dicom" };
 
-/** Reads and parses the first slice of a file. */
+/** Reads and parses the first slice of a file (a header longer than the slice is cut short). */
 export async function readHeader(
   file: Pick<Blob, "slice">,
   sliceBytes = HEADER_SLICE_BYTES,
@@ -40,83 +47,69 @@ export async function readHeader(
 
 /** Parses the header fields from the first bytes of a file (which may cut the file short). */
 export function parseHeader(bytes: Uint8Array): HeaderResult {
-  const part10 = hasPart10Prefix(bytes);
-  const dataSet = part10 ? tryParse(bytes) : tryParseBare(bytes);
-  if (!dataSet) return { kind: "not-dicom" };
-  const text = decoderFor(ascii(dataSet, "x00080005"));
+  const layout = detectLayout(bytes);
+  if (!layout) return { kind: "not-dicom" };
+  const header = headerFrom(parseDataSet(bytes, layout, false), layout);
+  return header ? { kind: "dicom", header } : { kind: "not-dicom" };
+}
+
+/**
+ * The fields of a parsed data set, or null when it is not DICOM after all: bytes that only
+ * looked like a bare data set, with neither a SOP class nor a study identifier.
+ */
+export function headerFrom(parsed: ParsedDataSet, layout: Layout): DicomHeader | null {
+  const ds = parsed.dataSet;
+  const meta = parsed.meta;
+  if (!ds && !meta) return null;
+  const text = decoderFor(ascii(ds, "x00080005"));
   const header: DicomHeader = {
-    patientName: decoded(dataSet, "x00100010", text),
-    patientId: decoded(dataSet, "x00100020", text),
-    studyDate: normaliseDate(ascii(dataSet, "x00080020")),
-    modality: ascii(dataSet, "x00080060"),
-    studyDescription: decoded(dataSet, "x00081030", text),
-    studyInstanceUid: ascii(dataSet, "x0020000d"),
+    patientName: decoded(ds, "x00100010", text),
+    patientId: decoded(ds, "x00100020", text),
+    studyDate: normaliseDate(ascii(ds, "x00080020")),
+    modality: ascii(ds, "x00080060"),
+    studyDescription: decoded(ds, "x00081030", text),
+    studyInstanceUid: ascii(ds, "x0020000d"),
+    seriesInstanceUid: ascii(ds, "x0020000e"),
+    seriesDescription: decoded(ds, "x0008103e", text),
+    seriesNumber: integer(ds, "x00200011"),
+    sopClassUid: ascii(ds, "x00080016") || ascii(meta, "x00020002"),
+    sopInstanceUid: ascii(ds, "x00080018") || ascii(meta, "x00020003"),
+    transferSyntaxUid: parsed.transferSyntaxUid,
+    instanceNumber: integer(ds, "x00200013"),
+    numberOfFrames: integer(ds, "x00280008"),
+    acquisitionNumber: integer(ds, "x00200012"),
+    imagesInAcquisition: integer(ds, "x00201002"),
+    seriesRelatedInstances: integer(ds, "x00201209"),
   };
-  // Without the "DICM" marker, only accept bytes that parsed into recognisable DICOM fields.
-  if (!part10 && !(header.studyInstanceUid || ascii(dataSet, "x00080016")))
-    return { kind: "not-dicom" };
-  return { kind: "dicom", header };
-}
-
-function hasPart10Prefix(bytes: Uint8Array): boolean {
-  // "DICM" at offset 128, after the preamble.
-  return (
-    bytes.length >= 132 &&
-    bytes[128] === 0x44 &&
-    bytes[129] === 0x49 &&
-    bytes[130] === 0x43 &&
-    bytes[131] === 0x4d
-  );
-}
-
-function tryParse(bytes: Uint8Array, transferSyntax?: string): DataSet | null {
-  try {
-    return dicomParser.parseDicom(bytes, {
-      untilTag: PIXEL_DATA,
-      ...(transferSyntax ? { TransferSyntaxUID: transferSyntax } : {}),
-    });
-  } catch (error) {
-    // A header cut off by the slice: dicom-parser hands back what it read before the cut.
-    return partialDataSet(error);
-  }
-}
-
-/** A data set written without preamble and file meta, as some older systems do. */
-function tryParseBare(bytes: Uint8Array): DataSet | null {
-  if (bytes.length < 8) return null;
-  // Such a file starts with a low group number, little endian: (0002,xxxx) or (0008,xxxx).
-  const group = bytes[0]! | (bytes[1]! << 8);
-  if (group !== 0x0002 && group !== 0x0008) return null;
-  const vr = String.fromCharCode(bytes[4]!, bytes[5]!);
-  return tryParse(bytes, /^[A-Z]{2}$/.test(vr) ? EXPLICIT_VR_LE : IMPLICIT_VR_LE);
-}
-
-function partialDataSet(error: unknown): DataSet | null {
-  if (typeof error === "object" && error !== null && "dataSet" in error) {
-    const { dataSet } = error as { dataSet?: DataSet };
-    return dataSet && Object.keys(dataSet.elements).length > 0 ? dataSet : null;
-  }
-  return null;
+  if (layout.kind === "bare" && !header.sopClassUid && !header.studyInstanceUid) return null;
+  return header;
 }
 
 /** The value bytes of an element, or null when absent or cut off by the slice. */
-function valueBytes(dataSet: DataSet, tag: string): Uint8Array | null {
-  const element = dataSet.elements[tag];
-  if (!element || element.length <= 0) return null;
+function valueBytes(dataSet: DataSet | undefined, tag: string): Uint8Array | null {
+  const element = dataSet?.elements[tag];
+  if (!dataSet || !element || element.length <= 0) return null;
   const end = element.dataOffset + element.length;
   if (end > dataSet.byteArray.length) return null;
   return dataSet.byteArray.subarray(element.dataOffset, end);
 }
 
-function decoded(dataSet: DataSet, tag: string, text: TextDecodeFn): string {
+function decoded(dataSet: DataSet | undefined, tag: string, text: TextDecodeFn): string {
   const bytes = valueBytes(dataSet, tag);
   return bytes ? trimValue(text(bytes)) : "";
 }
 
 const latin1 = decoderFor("ISO_IR 100");
 
-function ascii(dataSet: DataSet, tag: string): string {
+function ascii(dataSet: DataSet | undefined, tag: string): string {
   return decoded(dataSet, tag, latin1);
+}
+
+/** IS values are text ("  12 "); the first value of a multi-valued one. */
+function integer(dataSet: DataSet | undefined, tag: string): number | undefined {
+  const first = ascii(dataSet, tag).split("\\")[0]?.trim() ?? "";
+  if (!/^[+-]?\d+$/.test(first)) return undefined;
+  return Number.parseInt(first, 10);
 }
 
 function trimValue(value: string): string {

@@ -11,6 +11,11 @@ const header = (overrides: Partial<DicomHeader>): PickedFile["header"] => ({
     modality: "CR",
     studyDescription: "",
     studyInstanceUid: "1.2.3",
+    seriesInstanceUid: "1.2.3.1",
+    seriesDescription: "",
+    sopClassUid: "1.2.840.10008.5.1.4.1.1.1",
+    sopInstanceUid: "1.2.3.1.1",
+    transferSyntaxUid: "1.2.840.10008.1.2.1",
     ...overrides,
   },
 });
