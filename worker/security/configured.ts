@@ -5,7 +5,9 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { MIN_SECRET_LENGTH, missingSecret } from "../auth/tokens";
+import { AppError } from "../errors";
 import { log } from "../log";
+import { productionProblems } from "./production";
 
 let reported = false;
 
@@ -14,6 +16,14 @@ export const requireConfigured = createMiddleware<AppEnv>(async (c, next) => {
     if (!reported) log("error", "jwt_secret_missing", { environment: c.env.ENVIRONMENT });
     reported = true;
     throw missingSecret();
+  }
+  const problems = productionProblems(c.env);
+  if (problems.length > 0) {
+    log("error", "unsafe_production_settings", { count: problems.length });
+    throw new AppError(
+      "not_configured",
+      `This server is not safely configured yet. ${problems.join(" ")}`,
+    );
   }
   await next();
 });
