@@ -1,0 +1,79 @@
+// Plain words for the admin console: dates, durations, audit events and outcomes. Pure.
+import type { AuditEventType, AuditOutcome, Role } from "../../session/contract";
+
+const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** "31 Jan 2026, 08:15", in this device's time zone. */
+export function formatDateTime(ms: number): string {
+  return DATE_TIME.format(new Date(ms));
+}
+
+/** "40 s", "4 min", "2 h 5 min", "3 days". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+/** "1 upload", "3 uploads". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function formatPercent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+export const ROLE_WORDS: Record<Role, string> = { admin: "Administrator", uploader: "Uploader" };
+
+export const OUTCOME_WORDS: Record<AuditOutcome, string> = {
+  ok: "OK",
+  refused: "Refused",
+  rate_limited: "Too many attempts",
+  delivered: "Delivered",
+  partially_delivered: "Partly delivered",
+  failed: "Failed",
+};
+
+export const EVENT_WORDS: Record<AuditEventType, string> = {
+  sign_in: "Sign-in",
+  sign_out: "Sign-out",
+  refresh_reused: "Sign-in key used twice",
+  enrollment_created: "Enrollment code created",
+  enrollment_revoked: "Enrollment code withdrawn",
+  enrolled: "Device enrolled",
+  enrollment_refused: "Enrollment refused",
+  user_disabled: "Person disabled",
+  user_enabled: "Person enabled",
+  device_revoked: "Device revoked",
+  session_created: "Upload started",
+  session_completed: "Upload received",
+  session_delivered: "Upload delivered",
+  session_partially_delivered: "Upload partly delivered",
+  session_failed: "Upload failed",
+  session_redriven: "Upload sent again",
+  destination_changed: "Destination changed",
+  destination_reset: "Destination reset",
+};
+
+/** Outcomes shown as good, bad or neither. */
+export function outcomeTone(outcome: AuditOutcome): "ok" | "bad" | "neutral" {
+  if (outcome === "ok" || outcome === "delivered") return "ok";
+  if (outcome === "failed" || outcome === "partially_delivered") return "bad";
+  return "neutral";
+}
+
+/** The first characters of an opaque id, enough to tell rows apart and to search for. */
+export function shortId(id: string): string {
+  return id.length > 8 ? `${id.slice(0, 8)}…` : id;
+}
