@@ -40,6 +40,10 @@ const steps = [
   ["binding types current", typesAreCurrent],
   ["tsc --noEmit (worker, durable, tests)", () => node([bin("typescript", "bin/tsc"), "--noEmit"])],
   [
+    "tsc --noEmit (service worker)",
+    () => node([bin("typescript", "bin/tsc"), "--noEmit", "-p", "web/src/service-worker"]),
+  ],
+  [
     "svelte-check (web)",
     () =>
       node([

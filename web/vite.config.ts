@@ -11,9 +11,14 @@ export default defineConfig({
   plugins: [
     sveltekit(),
     SvelteKitPWA({
-      strategies: "generateSW",
-      // "prompt", not "autoUpdate": an automatic reload would cancel an upload in progress.
-      // With skipWaiting the new worker still takes over; the new page code loads next launch.
+      // Our own worker (src/service-worker/, built by SvelteKit): it precaches the app shell
+      // and runs the upload queue on Background Sync. The plugin injects the precache list.
+      strategies: "injectManifest",
+      srcDir: "src",
+      // The built file's name, which the page registers (SvelteKit writes service-worker.js).
+      filename: "service-worker.js",
+      // "prompt", not "autoUpdate": an automatic reload would interrupt the screen in use.
+      // The worker itself takes over at once (skipWaiting in its install step).
       registerType: "prompt",
       injectRegister: false,
       manifest: {
@@ -31,17 +36,14 @@ export default defineConfig({
           { src: "/icon-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
         ],
       },
-      workbox: {
-        // Without these two the first page load is never controlled by the service worker.
-        clientsClaim: true,
-        skipWaiting: true,
-        cleanupOutdatedCaches: true,
-        // Precache the client build only: nothing is prerendered (the fallback page is added by
+      injectManifest: {
+        // The client build only: nothing is prerendered (the fallback page is added by
         // `kit.spa`). Setting modifyURLPrefix stops the plugin from adding its default
         // "prerendered/**" pattern, which matches nothing here and makes workbox warn.
         globPatterns: ["client/**/*.{js,css,ico,png,svg,webp,webmanifest}"],
+        // The worker itself is not precached (the browser fetches it to look for updates).
+        globIgnores: ["client/service-worker.js"],
         modifyURLPrefix: {},
-        navigateFallbackDenylist: [/^\/api\//],
       },
       kit: { adapterFallback: "index.html", spa: true },
       devOptions: { enabled: false },

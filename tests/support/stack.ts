@@ -1,10 +1,12 @@
 // What the browser end-to-end tests run against: a private Orthanc and `wrangler dev` on free
 // ports with throwaway state, and Debian's Chromium driven by playwright-core. Node only.
 // The PWA must be built first (scripts/test.mjs does it before the e2e suite).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { z } from "zod";
 import { startStack, type DevLogin } from "../../scripts/lib/dev-stack.mjs";
 import { startOrthanc } from "../../scripts/lib/orthanc.mjs";
 
@@ -20,13 +22,23 @@ export interface TestStack {
   login: DevLogin;
   stateDir: string;
   stop(): Promise<void>;
+  /** Stops the PACS (Orthanc); `startPacs` brings it back on the same port with its studies. */
+  stopPacs(): Promise<void>;
+  startPacs(): Promise<void>;
+  /** Stops `wrangler dev`; `startRelay` starts it again on the same port and persisted state. */
+  stopRelay(): Promise<void>;
+  startRelay(): Promise<void>;
 }
 
 export async function startTestStack(): Promise<TestStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "relaypacs-e2e-"));
-  const orthanc = await startOrthanc({ stateDir: path.join(stateDir, "orthanc") });
+  const orthancDir = path.join(stateDir, "orthanc");
+  const appDir = path.join(stateDir, "app");
+  let orthanc = await startOrthanc({ stateDir: orthancDir });
   try {
-    const stack = await startStack({ stateDir: path.join(stateDir, "app"), orthanc });
+    let stack = await startStack({ stateDir: appDir, orthanc });
+    const orthancPort = Number(new URL(orthanc.url).port);
+    const appPort = Number(new URL(stack.url).port);
     return {
       appUrl: stack.url,
       orthanc: { url: orthanc.url, username: orthanc.username, password: orthanc.password },
@@ -36,6 +48,14 @@ export async function startTestStack(): Promise<TestStack> {
         await stack.stop();
         await orthanc.stop();
         rmSync(stateDir, { recursive: true, force: true });
+      },
+      stopPacs: () => orthanc.stop(),
+      async startPacs() {
+        orthanc = await startOrthanc({ stateDir: orthancDir, httpPort: orthancPort });
+      },
+      stopRelay: () => stack.stop(),
+      async startRelay() {
+        stack = await startStack({ stateDir: appDir, port: appPort, orthanc });
       },
     };
   } catch (error) {
@@ -79,4 +99,165 @@ export function orthancFetch(
   const credentials = Buffer.from(`${orthanc.username}:${orthanc.password}`).toString("base64");
   headers.set("authorization", `Basic ${credentials}`);
   return fetch(`${orthanc.url}${pathname}`, { ...init, headers });
+}
+
+// ---- Helpers for the offline-queue browser tests (tests/e2e/offline-*.test.ts) ----------------
+
+const CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
+const EXPLICIT_VR_LE = "1.2.840.10008.1.2.1";
+const LONG_VRS = new Set(["OB", "OW", "SQ", "UN", "UT"]);
+
+function dicomElement(group: number, elem: number, vr: string, value: string | number): Buffer {
+  let data =
+    typeof value === "number"
+      ? Buffer.from((vr === "UL" ? Uint32Array.of(value) : Uint16Array.of(value)).buffer)
+      : Buffer.from(value, "latin1");
+  if (data.length % 2 === 1) data = Buffer.concat([data, Buffer.from([vr === "UI" ? 0 : 0x20])]);
+  return Buffer.concat([dicomHeader(group, elem, vr, data.length), data]);
+}
+
+function dicomHeader(group: number, elem: number, vr: string, length: number): Buffer {
+  const long = LONG_VRS.has(vr);
+  const head = Buffer.alloc(long ? 12 : 8);
+  head.writeUInt16LE(group, 0);
+  head.writeUInt16LE(elem, 2);
+  head.write(vr, 4, "latin1");
+  if (long) head.writeUInt32LE(length, 8);
+  else head.writeUInt16LE(length, 6);
+  return head;
+}
+
+const newUid = () => `2.25.${BigInt(`0x${randomBytes(16).toString("hex")}`).toString(10)}`;
+
+export interface SyntheticStudy {
+  files: string[];
+  sopUids: string[];
+  bytes: number;
+  patientName: string;
+  patientId: string;
+}
+
+/**
+ * Writes a valid CT study of `count` files of about `bytesPerFile` each (explicit VR little
+ * endian, random pixels, fresh UIDs) into `dir`. The patient is made up, but the test treats its
+ * name and id as patient data that must not outlive the upload.
+ */
+export function writeSyntheticStudy(dir: string, count: number, bytesPerFile: number) {
+  mkdirSync(dir, { recursive: true });
+  const side = Math.max(8, Math.floor(Math.sqrt((bytesPerFile - 2048) / 2) / 2) * 2);
+  const [studyUid, seriesUid, frameUid] = [newUid(), newUid(), newUid()];
+  const patientName = `QUEUETEST^PATIENT${randomBytes(3).toString("hex").toUpperCase()}`;
+  const patientId = `QT-${randomBytes(4).toString("hex")}`;
+  const study: SyntheticStudy = { files: [], sopUids: [], bytes: 0, patientName, patientId };
+  for (let i = 1; i <= count; i++) {
+    const sopUid = newUid();
+    const meta = Buffer.concat([
+      dicomElement(0x0002, 0x0001, "OB", "\0\x01"),
+      dicomElement(0x0002, 0x0002, "UI", CT_IMAGE_STORAGE),
+      dicomElement(0x0002, 0x0003, "UI", sopUid),
+      dicomElement(0x0002, 0x0010, "UI", EXPLICIT_VR_LE),
+      dicomElement(0x0002, 0x0012, "UI", "2.25.261545230548451329186930429316342447081"),
+    ]);
+    const data = [
+      dicomElement(0x0008, 0x0016, "UI", CT_IMAGE_STORAGE),
+      dicomElement(0x0008, 0x0018, "UI", sopUid),
+      dicomElement(0x0008, 0x0020, "DA", "20240101"),
+      dicomElement(0x0008, 0x0030, "TM", "120000"),
+      dicomElement(0x0008, 0x0060, "CS", "CT"),
+      dicomElement(0x0008, 0x1030, "LO", "QUEUE TEST STUDY"),
+      dicomElement(0x0010, 0x0010, "PN", patientName),
+      dicomElement(0x0010, 0x0020, "LO", patientId),
+      dicomElement(0x0020, 0x000d, "UI", studyUid),
+      dicomElement(0x0020, 0x000e, "UI", seriesUid),
+      dicomElement(0x0020, 0x0011, "IS", "1"),
+      dicomElement(0x0020, 0x0013, "IS", String(i)),
+      dicomElement(0x0020, 0x0032, "DS", `-250\\-250\\${(-i * 1.25).toFixed(2)}`),
+      dicomElement(0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0"),
+      dicomElement(0x0020, 0x0052, "UI", frameUid),
+      dicomElement(0x0028, 0x0002, "US", 1),
+      dicomElement(0x0028, 0x0004, "CS", "MONOCHROME2"),
+      dicomElement(0x0028, 0x0010, "US", side),
+      dicomElement(0x0028, 0x0011, "US", side),
+      dicomElement(0x0028, 0x0030, "DS", "0.5\\0.5"),
+      dicomElement(0x0028, 0x0100, "US", 16),
+      dicomElement(0x0028, 0x0101, "US", 16),
+      dicomElement(0x0028, 0x0102, "US", 15),
+      dicomElement(0x0028, 0x0103, "US", 0),
+      dicomHeader(0x7fe0, 0x0010, "OW", side * side * 2),
+      randomBytes(side * side * 2),
+    ];
+    const file = path.join(dir, `CT${String(i).padStart(3, "0")}.dcm`);
+    const bytes = Buffer.concat([
+      Buffer.alloc(128),
+      Buffer.from("DICM", "latin1"),
+      dicomElement(0x0002, 0x0000, "UL", meta.length),
+      meta,
+      ...data,
+    ]);
+    writeFileSync(file, bytes);
+    study.files.push(file);
+    study.sopUids.push(sopUid);
+    study.bytes += bytes.length;
+  }
+  return study;
+}
+
+/** The bytes Orthanc stores for the instance with this SOP Instance UID, or null. */
+export async function orthancInstanceBytes(
+  orthanc: OrthancAccess,
+  sopInstanceUid: string,
+): Promise<Buffer | null> {
+  const lookup = await orthancFetch(orthanc, "/tools/lookup", {
+    method: "POST",
+    body: sopInstanceUid,
+  });
+  const hits = z.array(z.object({ ID: z.string(), Type: z.string() })).parse(await lookup.json());
+  const instance = hits.find((h) => h.Type === "Instance");
+  if (!instance) return null;
+  const stored = await orthancFetch(orthanc, `/instances/${instance.ID}/file`);
+  return stored.ok ? Buffer.from(await stored.arrayBuffer()) : null;
+}
+
+/** Signs in on the home page with the development login (if not signed in already). */
+export async function signIn(page: Page, stack: TestStack): Promise<void> {
+  await page.goto(stack.appUrl);
+  const email = page.getByTestId("email");
+  const home = page.getByTestId("upload-study");
+  await email.or(home).first().waitFor();
+  if (await home.isVisible()) return;
+  await email.fill(stack.login.email);
+  await page.getByTestId("password").fill(stack.login.password);
+  await page.getByTestId("sign-in").click();
+  await home.waitFor();
+}
+
+/** Every IndexedDB database of the page's origin as text (Blobs as their size), for PHI checks. */
+export async function indexedDbText(page: Page): Promise<{ text: string; blobs: number }> {
+  const dump: unknown = await page.evaluate(`(async () => {
+    let blobs = 0;
+    const replacer = (_key, value) => {
+      if (value instanceof Blob) { blobs++; return { blob: value.size }; }
+      if (value instanceof CryptoKey) return "CryptoKey";
+      return value;
+    };
+    const out = {};
+    for (const { name } of await indexedDB.databases()) {
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      out[name] = {};
+      for (const store of db.objectStoreNames) {
+        out[name][store] = await new Promise((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      }
+      db.close();
+    }
+    return { text: JSON.stringify(out, replacer), blobs };
+  })()`);
+  return z.object({ text: z.string(), blobs: z.number() }).parse(dump);
 }

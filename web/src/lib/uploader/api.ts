@@ -8,10 +8,11 @@ import {
   InitUploadResponse,
   LoginResponse,
   SessionStatus,
+  TokenResponse,
   type InitUploadRequest,
   type LoginRequest,
 } from "./contract";
-import type { Transport } from "./ports";
+import type { Transport, TransportInit } from "./ports";
 
 /** A failed API call. `message` is written for the person using the app: show it as is. */
 export class ApiError extends Error {
@@ -35,7 +36,13 @@ const UNREADABLE_ANSWER_MESSAGE =
 export interface Api {
   login(body: LoginRequest): Promise<LoginResponse>;
   initUpload(accessToken: string, body: InitUploadRequest): Promise<InitUploadResponse>;
-  putChunk(chunk: ChunkUpload, signal?: AbortSignal): Promise<ChunkAck>;
+  putChunk(
+    chunk: ChunkUpload,
+    signal?: AbortSignal,
+    onUploadProgress?: (bytesSent: number) => void,
+  ): Promise<ChunkAck>;
+  /** A fresh upload token for a session this user owns (the old one runs out after an hour). */
+  refreshUploadToken(accessToken: string, sessionId: string): Promise<TokenResponse>;
   complete(uploadToken: string, sessionId: string, signal?: AbortSignal): Promise<SessionStatus>;
   getStatus(uploadToken: string, sessionId: string, signal?: AbortSignal): Promise<SessionStatus>;
 }
@@ -54,7 +61,7 @@ export function createApi(transport: Transport, baseUrl = ""): Api {
   async function call<T extends z.ZodType>(
     schema: T,
     path: string,
-    init: RequestInit,
+    init: TransportInit,
   ): Promise<z.infer<T>> {
     let response: Response;
     try {
@@ -99,7 +106,7 @@ export function createApi(transport: Transport, baseUrl = ""): Api {
     login: (body) => call(LoginResponse, "/api/auth/login", json(null, body)),
     initUpload: (accessToken, body) =>
       call(InitUploadResponse, "/api/uploads", json(accessToken, body)),
-    putChunk: (chunk, signal) =>
+    putChunk: (chunk, signal, onUploadProgress) =>
       call(ChunkAck, `${session(chunk.sessionId)}/chunks/${chunk.fileIndex}/${chunk.offset}`, {
         method: "PUT",
         headers: {
@@ -109,6 +116,12 @@ export function createApi(transport: Transport, baseUrl = ""): Api {
         },
         body: chunk.bytes,
         signal,
+        ...(onUploadProgress ? { onUploadProgress } : {}),
+      }),
+    refreshUploadToken: (accessToken, sessionId) =>
+      call(TokenResponse, `${session(sessionId)}/token`, {
+        method: "POST",
+        headers: bearer(accessToken),
       }),
     complete: (uploadToken, sessionId, signal) =>
       call(SessionStatus, `${session(sessionId)}/complete`, {

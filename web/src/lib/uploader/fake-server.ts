@@ -1,6 +1,8 @@
 // Test double: an in-memory RelayPACS API behind the Transport interface. It records every request,
-// stores chunks by byte offset, checks whole-file checksums at complete and walks the session
-// through a scripted list of states, one per status poll. Used by unit tests only.
+// stores chunks by byte offset (refusing overlaps, as the real ledger does), checks whole-file
+// checksums at complete and walks the session through a scripted list of states, one per status
+// poll. Faults on demand: failures, hanging requests, an unreachable network, expired tokens and
+// expired sessions. Used by unit tests only.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import {
@@ -8,6 +10,7 @@ import {
   InitUploadRequest,
   type ByteRange,
   type ChunkBounds,
+  type InstanceOutcome,
   type SessionState,
   type SessionStatus,
 } from "./contract";
@@ -21,12 +24,24 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+type Match = (request: RecordedRequest) => boolean;
+
 interface Failure {
-  match: (request: RecordedRequest) => boolean;
+  match: Match;
   status: number;
   body?: unknown;
 }
 
+interface Session {
+  id: string;
+  token: string;
+  manifest: InitUploadRequest;
+  chunks: Map<number, Map<number, Uint8Array>>;
+  state: SessionState;
+  script: SessionState[];
+}
+
+/** The first session's id; later sessions count up from it. */
 export const SESSION_ID = "0123456789abcdef0123456789abcdef";
 
 export class FakeServer {
@@ -36,15 +51,46 @@ export class FakeServer {
   afterComplete: SessionState[] = ["verifying", "queued", "forwarding", "delivered"];
   /** At the next complete, forget these bytes of a file, as if its checksum had not matched. */
   damageAtComplete: { fileIndex: number; range: ByteRange } | null = null;
-  private manifest: InitUploadRequest | null = null;
-  private readonly chunks = new Map<number, Map<number, Uint8Array>>();
+  /** What the PACS said about each file once the session is terminal (default: stored, confirmed). */
+  outcomeOf: (fileIndex: number, state: SessionState) => InstanceOutcome = (_i, state) =>
+    state === "delivered"
+      ? { status: "stored", message: "Stored by the PACS.", confirmed: true }
+      : { status: "failed", message: "The PACS refused it." };
+  /** When upload tokens it hands out expire (ms since the epoch); far away unless a test says. */
+  tokenExpiresAt = 4_102_444_800_000;
+  /** While true every request fails as fetch does without a network (a TypeError). */
+  offline = false;
+  private readonly sessions: Session[] = [];
   private readonly failures: Failure[] = [];
-  private script: SessionState[] = [];
-  private state: SessionState = "receiving";
+  private readonly hangs: Match[] = [];
+  private tokenCount = 0;
 
   /** The next request that matches fails once with this status and body. */
-  failOnce(match: Failure["match"], status: number, body?: unknown): void {
+  failOnce(match: Match, status: number, body?: unknown): void {
     this.failures.push({ match, status, body });
+  }
+
+  /** The next request that matches never answers; it ends only when its signal aborts. */
+  hangOnce(match: Match): void {
+    this.hangs.push(match);
+  }
+
+  /** The current upload token stops working (401 token_expired) until the client refreshes it. */
+  expireUploadToken(): void {
+    const session = this.sessions.at(-1);
+    if (session) session.token = "expired";
+  }
+
+  /** The latest session expires: its chunks are gone and it takes no more. */
+  expireSession(): void {
+    const session = this.sessions.at(-1);
+    if (!session) return;
+    session.state = "expired";
+    session.chunks.clear();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.length;
   }
 
   chunkRequests(): RecordedRequest[] {
@@ -52,6 +98,8 @@ export class FakeServer {
   }
 
   readonly transport: Transport = async (url, init) => {
+    init.signal?.throwIfAborted();
+    if (this.offline) throw new TypeError("Failed to fetch");
     const headers = Object.fromEntries(new Headers(init.headers).entries());
     const raw = init.body;
     const body =
@@ -62,6 +110,15 @@ export class FakeServer {
           : undefined;
     const request: RecordedRequest = { method: init.method ?? "GET", path: url, headers, body };
     this.requests.push(request);
+    if (raw instanceof Uint8Array) init.onUploadProgress?.(raw.length);
+    const hang = this.hangs.findIndex((match) => match(request));
+    if (hang >= 0) {
+      this.hangs.splice(hang, 1);
+      return new Promise<Response>((_resolve, reject) => {
+        const signal = init.signal;
+        signal?.addEventListener("abort", () => reject(asError(signal.reason)), { once: true });
+      });
+    }
     const failure = this.failures.findIndex((f) => f.match(request));
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
@@ -73,55 +130,96 @@ export class FakeServer {
   private handle(request: RecordedRequest): Response {
     const { method, path } = request;
     if (method === "POST" && path === "/api/uploads") {
-      this.manifest = InitUploadRequest.parse(request.body);
+      const id = (BigInt(`0x${SESSION_ID}`) + BigInt(this.sessions.length))
+        .toString(16)
+        .padStart(32, "0");
+      const token = this.newToken();
+      const manifest = InitUploadRequest.parse(request.body);
+      this.sessions.push({
+        id,
+        token,
+        manifest,
+        chunks: new Map(),
+        state: "receiving",
+        script: [],
+      });
       return json(201, {
-        sessionId: SESSION_ID,
-        uploadToken: "upload-token",
-        tokenExpiresAt: 0,
+        sessionId: id,
+        uploadToken: token,
+        tokenExpiresAt: this.tokenExpiresAt,
         chunkSize: this.bounds,
       });
     }
-    const chunk = path.match(/^\/api\/uploads\/([0-9a-f]{32})\/chunks\/(\d+)\/(\d+)$/);
-    if (method === "PUT" && chunk) {
-      const [fileIndex, offset] = [Number(chunk[2]), Number(chunk[3])];
-      const bytes = request.body as Uint8Array;
-      if (bytesToHex(sha256(bytes)) !== request.headers[CHUNK_SHA256_HEADER]) {
-        return json(400, {
-          error: { code: "chunk_checksum_mismatch", message: "A piece arrived damaged." },
-        });
-      }
-      const file = this.chunks.get(fileIndex) ?? new Map<number, Uint8Array>();
-      const stored = !file.has(offset);
-      file.set(offset, bytes);
-      this.chunks.set(fileIndex, file);
-      return json(200, { file: fileIndex, offset, size: bytes.length, stored });
+    const match = /^\/api\/uploads\/([0-9a-f]{32})(\/.*)?$/.exec(path);
+    const session = this.sessions.find((s) => s.id === match?.[1]);
+    if (!session) return error(404, "not_found", "This upload does not exist.");
+    const rest = match?.[2] ?? "";
+    if (method === "POST" && rest === "/token") {
+      session.token = this.newToken();
+      return json(200, { uploadToken: session.token, tokenExpiresAt: this.tokenExpiresAt });
     }
-    if (method === "POST" && path.endsWith("/complete")) {
-      if (this.damageAtComplete) {
-        const { fileIndex, range } = this.damageAtComplete;
-        for (const offset of this.chunks.get(fileIndex)?.keys() ?? []) {
-          if (offset >= range[0] && offset < range[1]) this.chunks.get(fileIndex)?.delete(offset);
-        }
-        this.damageAtComplete = null;
-        this.state = "receiving";
-        return json(200, this.status());
-      }
-      this.script = [...this.afterComplete];
-      this.state = this.script.shift() ?? "delivered";
-      return json(200, this.status());
+    const bearer = request.headers.authorization;
+    if (
+      bearer !== `Bearer ${session.token}` &&
+      !(method === "GET" && bearer === "Bearer access-token")
+    ) {
+      return error(401, "token_expired", "Your sign-in has expired. Sign in again to continue.");
     }
-    if (method === "GET" && path === `/api/uploads/${SESSION_ID}`) {
-      this.state = this.script.shift() ?? this.state;
-      return json(200, this.status());
+    const chunk = /^\/chunks\/(\d+)\/(\d+)$/.exec(rest);
+    if (method === "PUT" && chunk)
+      return this.putChunk(session, request, Number(chunk[1]), Number(chunk[2]));
+    if (method === "POST" && rest === "/complete") return this.complete(session);
+    if (method === "GET" && rest === "") {
+      session.state = session.script.shift() ?? session.state;
+      return json(200, this.status(session));
     }
-    return json(404, { error: { code: "not_found", message: "No such address." } });
+    return error(404, "not_found", "No such address.");
   }
 
-  /** The bytes received for a file, in offset order. */
-  received(fileIndex: number): Uint8Array {
-    const parts = [...(this.chunks.get(fileIndex) ?? new Map<number, Uint8Array>()).entries()].sort(
-      (a, b) => a[0] - b[0],
-    );
+  private putChunk(session: Session, request: RecordedRequest, fileIndex: number, offset: number) {
+    if (session.state === "expired") return error(410, "session_expired", "This upload expired.");
+    if (session.state !== "receiving") return error(409, "session_not_receiving", "Not receiving.");
+    const bytes = request.body as Uint8Array;
+    if (bytesToHex(sha256(bytes)) !== request.headers[CHUNK_SHA256_HEADER]) {
+      return error(422, "chunk_checksum_mismatch", "A piece arrived damaged.");
+    }
+    const file = session.chunks.get(fileIndex) ?? new Map<number, Uint8Array>();
+    const same = file.get(offset);
+    if (same && bytesToHex(sha256(same)) === bytesToHex(sha256(bytes))) {
+      return json(200, { file: fileIndex, offset, size: bytes.length, stored: false });
+    }
+    const end = offset + bytes.length;
+    for (const [at, stored] of file) {
+      if (at < Math.max(end, offset + 1) && offset < at + Math.max(stored.length, 1)) {
+        return error(409, "chunk_conflict", "A different piece is already stored there.");
+      }
+    }
+    file.set(offset, bytes);
+    session.chunks.set(fileIndex, file);
+    return json(201, { file: fileIndex, offset, size: bytes.length, stored: true });
+  }
+
+  private complete(session: Session): Response {
+    if (session.state === "expired") return error(410, "session_expired", "This upload expired.");
+    if (this.damageAtComplete) {
+      const { fileIndex, range } = this.damageAtComplete;
+      for (const offset of session.chunks.get(fileIndex)?.keys() ?? []) {
+        if (offset >= range[0] && offset < range[1]) session.chunks.get(fileIndex)?.delete(offset);
+      }
+      this.damageAtComplete = null;
+      session.state = "receiving";
+      return json(200, this.status(session));
+    }
+    session.script = [...this.afterComplete];
+    session.state = session.script.shift() ?? "delivered";
+    return json(200, this.status(session));
+  }
+
+  /** The bytes the latest session (or the given one) received for a file, in offset order. */
+  received(fileIndex: number, sessionIndex = this.sessions.length - 1): Uint8Array {
+    const chunks =
+      this.sessions[sessionIndex]?.chunks.get(fileIndex) ?? new Map<number, Uint8Array>();
+    const parts = [...chunks.entries()].sort((a, b) => a[0] - b[0]);
     const out = new Uint8Array(parts.reduce((n, [, p]) => n + p.length, 0));
     let at = 0;
     for (const [, part] of parts) {
@@ -131,9 +229,10 @@ export class FakeServer {
     return out;
   }
 
-  private status(): SessionStatus {
-    const files = (this.manifest?.files ?? []).map((f, index) => {
-      const ranges: ByteRange[] = [...(this.chunks.get(index) ?? new Map<number, Uint8Array>())]
+  private status(session: Session): SessionStatus {
+    const terminal = ["delivered", "partially_delivered", "failed"].includes(session.state);
+    const files = session.manifest.files.map((f, index) => {
+      const ranges: ByteRange[] = [...(session.chunks.get(index) ?? new Map<number, Uint8Array>())]
         .map(([offset, bytes]): ByteRange => [offset, offset + bytes.length])
         .sort((a, b) => a[0] - b[0]);
       const missing: ByteRange[] = [];
@@ -143,29 +242,36 @@ export class FakeServer {
         at = Math.max(at, end);
       }
       if (at < f.size) missing.push([at, f.size]);
-      const delivered = this.state === "delivered";
+      const outcome = terminal ? this.outcomeOf(index, session.state) : undefined;
       return {
         index,
         name: f.name,
         size: f.size,
         received: ranges,
         missing,
-        ...(delivered
-          ? { outcome: { status: "stored" as const, message: "Stored by the PACS." } }
-          : {}),
+        ...(outcome ? { outcome } : {}),
       };
     });
-    const stored = this.state === "delivered" ? files.length : 0;
+    const outcomes = files.map((f) => f.outcome?.status);
     return {
-      sessionId: SESSION_ID,
-      state: this.state,
-      message: `The upload is ${this.state}.`,
+      sessionId: session.id,
+      state: session.state,
+      message: `The upload is ${session.state}.`,
       createdAt: 0,
       updatedAt: 0,
       chunkSize: this.bounds,
       files,
-      counts: { files: files.length, accepted: files.length, stored, failed: 0 },
+      counts: {
+        files: files.length,
+        accepted: files.length,
+        stored: outcomes.filter((s) => s === "stored" || s === "warning").length,
+        failed: outcomes.filter((s) => s === "failed").length,
+      },
     };
+  }
+
+  private newToken(): string {
+    return this.tokenCount++ === 0 ? "upload-token" : `upload-token-${this.tokenCount}`;
   }
 }
 
@@ -174,6 +280,16 @@ function json(status: number, body: unknown): Response {
     status,
     headers: { "content-type": "application/json" },
   });
+}
+
+function error(status: number, code: string, message: string): Response {
+  return json(status, { error: { code, message } });
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error
+    ? reason
+    : new DOMException("The operation was aborted.", "AbortError");
 }
 
 /** A clock that never waits; it records every requested sleep. */

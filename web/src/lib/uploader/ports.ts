@@ -1,8 +1,17 @@
 // The uploader core's only links to the outside world, so it runs in the page, a service worker
 // or Node tests alike: a transport shaped like fetch, and a clock that can sleep.
 
-/** Shaped like `fetch`; pass `(url, init) => fetch(url, init)` (an unbound window.fetch throws). */
-export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+/**
+ * Shaped like `fetch`; pass `(url, init) => fetch(url, init)` (an unbound window.fetch throws).
+ * `onUploadProgress` is a hint a transport may honour (XMLHttpRequest can, fetch cannot): it lets
+ * the queue tell a slow upload from a stalled one.
+ */
+export type Transport = (url: string, init: TransportInit) => Promise<Response>;
+
+export interface TransportInit extends RequestInit {
+  /** Bytes of the request body sent so far, reported as they go. */
+  onUploadProgress?: (bytesSent: number) => void;
+}
 
 export interface Clock {
   now(): number;

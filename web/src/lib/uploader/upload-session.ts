@@ -214,7 +214,7 @@ function phaseOf(state: SessionState): UploadPhase {
 }
 
 /** The contract caps names at 255 characters; keep the end, where the distinguishing part is. */
-function manifestName(name: string): string {
+export function manifestName(name: string): string {
   const chars = Array.from(name.trim() || "unnamed");
   return chars.length <= 255 ? chars.join("") : chars.slice(-255).join("");
 }
