@@ -1,7 +1,8 @@
 // The spine, end to end, the way a clinician does it: sign in, Upload Study, pick three DICOM
-// files of one study, check the header summary, add a clinical impression, send, and read the
-// PACS's answer per instance. Then ask the real Orthanc for each instance's stored file: it must be
-// byte-identical to the file that was picked.
+// files of one study, check the header summary, add a clinical impression, confirm, send, and
+// read the PACS's answer per instance. Then ask the real Orthanc for each instance's stored file:
+// it must be byte-identical to the file that was picked; and the impression must be in the same
+// study as a fourth instance, a Basic Text SR that dciodvfy accepts.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,13 +11,21 @@ import type { BrowserContext, Page } from "playwright-core";
 import { formatStudyDate } from "../../web/src/lib/format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, orthancFetch, startTestStack, type TestStack } from "../support/stack";
+import { dciodvfyErrors, orthancFile, orthancStudyInstances } from "./intake-page";
 
 const STUDY_DIR = path.resolve(import.meta.dirname, "../fixtures/dicom/study/dcmqi_ct_3slice_seg");
 const FILES = ["01.dcm", "02.dcm", "03.dcm"].map((f) => path.join(STUDY_DIR, f));
+const IMPRESSION = "Hypodense lesion in segment VII; please compare.";
+const BASIC_TEXT_SR = "1.2.840.10008.5.1.4.1.1.88.11";
 
 /** What the corpus MANIFEST says about these three files (the test's expected values). */
 type ManifestRow = Record<
-  "path" | "patient_name_utf8" | "study_date" | "modality" | "sop_instance_uid",
+  | "path"
+  | "patient_name_utf8"
+  | "study_date"
+  | "modality"
+  | "sop_instance_uid"
+  | "study_instance_uid",
   string
 >;
 
@@ -59,7 +68,7 @@ afterAll(async () => {
 });
 
 describe("a study from the browser to the PACS", () => {
-  it("signs in, uploads three instances and Orthanc holds each one byte-identical", async () => {
+  it("signs in, uploads three instances and the impression; Orthanc holds them in one study", async () => {
     const rows = manifestRows();
     expect(rows).toHaveLength(3);
     const first = rows[0]!;
@@ -82,14 +91,18 @@ describe("a study from the browser to the PACS", () => {
     expect(await page.getByTestId("study-date").textContent()).toContain(expectedDate);
     expect(await page.getByTestId("modality").textContent()).toContain(first.modality);
 
-    await page.getByTestId("impression").fill("Hypodense lesion in segment VII; please compare.");
+    await page.getByTestId("impression").fill(IMPRESSION);
     await page.getByTestId("send").click();
+    // The confirmation gate names how many images of whom.
+    const question = await page.getByTestId("gate-question").textContent();
+    expect(question).toContain(`Send 3 images of ${patient}`);
+    await page.getByTestId("confirm-send").click();
 
     const summary = page.getByTestId("result-summary");
     await summary.waitFor({ timeout: 120_000 });
-    expect(await summary.textContent()).toContain("Received by PACS: 3 of 3");
+    expect(await summary.textContent()).toContain("Received by PACS: 4 of 4");
     const outcomes = await page.getByTestId("file-outcome").all();
-    expect(outcomes).toHaveLength(3);
+    expect(outcomes).toHaveLength(4);
     for (const outcome of outcomes) {
       expect(await outcome.getAttribute("data-outcome")).toBe("ok");
     }
@@ -109,6 +122,19 @@ describe("a study from the browser to the PACS", () => {
       const storedBytes = Buffer.from(await stored.arrayBuffer());
       expect(storedBytes.equals(readFileSync(file)), `${path.basename(file)} differs`).toBe(true);
     }
+
+    // The clinical impression: a fourth instance of the same study, a Basic Text SR.
+    const instances = await orthancStudyInstances(stack.orthanc, first.study_instance_uid);
+    expect(instances).toHaveLength(4);
+    const uids = new Set(FILES.map(sopInstanceUid));
+    const added = instances.filter((i) => !uids.has(i.MainDicomTags["SOPInstanceUID"] ?? ""));
+    expect(added).toHaveLength(1);
+    const sr = await orthancFile(stack.orthanc, added[0]!.ID);
+    const meta = dicomParser.parseDicom(new Uint8Array(sr), { untilTag: "x00080019" });
+    expect(meta.string("x00080016")).toBe(BASIC_TEXT_SR);
+    expect(meta.string("x0020000d")).toBe(first.study_instance_uid);
+    expect(sr.includes(Buffer.from(IMPRESSION, "utf8"))).toBe(true);
+    expect(dciodvfyErrors(sr)).toEqual([]);
 
     expect(pageErrors).toEqual([]);
   });

@@ -47,6 +47,11 @@ const MESSAGES: Readonly<Record<DicomWriteErrorCode, string>> = {
     "The study this belongs to has an unreadable identifier, so we cannot add to it. Pick the study's images again and try again.",
 };
 
+/** The English message for a code (the screens word it in other languages themselves). */
+export function dicomWriteMessage(code: DicomWriteErrorCode): string {
+  return MESSAGES[code];
+}
+
 export class DicomWriteError extends Error {
   override readonly name = "DicomWriteError";
 

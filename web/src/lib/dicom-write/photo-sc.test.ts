@@ -168,6 +168,17 @@ describe("photoSecondaryCapture patient and study", () => {
     expect(dcmdump(second.bytes)).toContain("Ørsted^Åse");
   });
 
+  it("a new study takes the description the user gave it, else 'Clinical photos'", () => {
+    const patient = { patientName: "Doe^Jane", patientId: "F-2" };
+    const named = photo("gray8.png", {
+      subject: { kind: "new-study", patient, studyDescription: "Wound, left heel" },
+    });
+    expectValid(named.bytes, "named new study");
+    expect(readPart10(named.bytes).dataset["StudyDescription"]).toBe("Wound, left heel");
+    const plain = photo("gray8.png", { subject: { kind: "new-study", patient } });
+    expect(readPart10(plain.bytes).dataset["StudyDescription"]).toBe("Clinical photos");
+  });
+
   it("needs a name and an ID for a new study", () => {
     const subject: PhotoInput["subject"] = {
       kind: "new-study",

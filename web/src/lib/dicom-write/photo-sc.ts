@@ -28,7 +28,13 @@ export const PHOTO_SERIES_NUMBER = 991;
 export type PhotoSubject =
   | { kind: "existing-study"; study: StudyHeader }
   /** Pass the studyInstanceUid returned for the first photo to put later ones in the same study. */
-  | { kind: "new-study"; patient: PatientForm; studyInstanceUid?: string };
+  | {
+      kind: "new-study";
+      patient: PatientForm;
+      studyInstanceUid?: string;
+      /** The new study's description (default "Clinical photos"). */
+      studyDescription?: string;
+    };
 
 export interface PhotoInput {
   bytes: Uint8Array;
@@ -108,7 +114,8 @@ export function photoSecondaryCapture(input: PhotoInput): PhotoDicom {
 function studyAttributes(subject: PhotoSubject, now: Date): StudyAttributes {
   if (subject.kind === "existing-study") return existingStudyAttributes(subject.study);
   const study = newStudyAttributes(subject.patient, now, subject.studyInstanceUid);
-  return { ...study, StudyDescription: "Clinical photos" };
+  const description = shortText("studyDescription", subject.studyDescription, 64);
+  return { ...study, StudyDescription: description || "Clinical photos" };
 }
 
 interface ImageAttributes {

@@ -1,12 +1,14 @@
 // Decides from the first bytes of a file whether it is a readable DICOM object, a DICOMDIR, a
 // damaged file or not DICOM at all, reading more of the file only while the header needs it (the
-// first 64 KiB, growing up to 16 MiB). It never reads the pixel data and never validates the
+// first 16 KiB, growing up to 16 MiB). It never reads the pixel data and never validates the
 // object against its IOD: the PACS does that.
 import type { DataSet, Element } from "dicom-parser";
 import { DEFLATED_LE, PIXEL_DATA, detectLayout, parseDataSet } from "./data-set";
 import { headerFrom, type DicomHeader } from "./read-header";
 
-export const FIRST_SLICE_BYTES = 64 * 1024;
+/** Enough for nearly every header; each read of a picked file costs a round trip in the browser,
+ * and a smaller first slice makes a 1,000-file scan measurably faster (web/scripts/bench-intake). */
+export const FIRST_SLICE_BYTES = 16 * 1024;
 export const HEADER_CAP_BYTES = 16 * 1024 * 1024;
 export const DICOMDIR_SOP_CLASS = "1.2.840.10008.1.3.10";
 

@@ -20,6 +20,19 @@ describe("parseHeader", () => {
     });
   });
 
+  it("reads the study attributes the app copies into the objects it adds (as dcmdump shows them)", () => {
+    expect(parseHeader(fixture("CT_small.dcm"))).toMatchObject({
+      header: {
+        patientBirthDate: "",
+        patientSex: "O",
+        studyTime: "072730",
+        accessionNumber: "",
+        referringPhysicianName: "",
+        studyId: "1CT1",
+      },
+    });
+  });
+
   it("decodes an ISO_IR 100 (Latin-1) patient name", () => {
     const result = parseHeader(fixture("chrFren.dcm"));
     expect(result.kind === "dicom" && result.header.patientName).toBe("Buc^Jérôme");

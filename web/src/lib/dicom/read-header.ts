@@ -32,6 +32,16 @@ export interface DicomHeader {
   imagesInAcquisition?: number | undefined;
   /** Number of Series Related Instances (0020,1209), where the writer filled it in. */
   seriesRelatedInstances?: number | undefined;
+  // Copied into the objects the app adds to a study (clinical-impression SR, photos) so that
+  // they carry the study's own Patient and General Study attributes.
+  /** "YYYY-MM-DD", or "" when absent or unreadable. */
+  patientBirthDate?: string | undefined;
+  patientSex?: string | undefined;
+  /** TM as written ("HHMMSS.ffffff"), or "". */
+  studyTime?: string | undefined;
+  accessionNumber?: string | undefined;
+  referringPhysicianName?: string | undefined;
+  studyId?: string | undefined;
 }
 
 export type HeaderResult = { kind: "dicom"; header: DicomHeader } | { kind: "not-dicom" };
@@ -80,6 +90,12 @@ export function headerFrom(parsed: ParsedDataSet, layout: Layout): DicomHeader |
     acquisitionNumber: integer(ds, "x00200012"),
     imagesInAcquisition: integer(ds, "x00201002"),
     seriesRelatedInstances: integer(ds, "x00201209"),
+    patientBirthDate: normaliseDate(ascii(ds, "x00100030")),
+    patientSex: ascii(ds, "x00100040"),
+    studyTime: ascii(ds, "x00080030"),
+    accessionNumber: decoded(ds, "x00080050", text),
+    referringPhysicianName: decoded(ds, "x00080090", text),
+    studyId: decoded(ds, "x00200010", text),
   };
   if (layout.kind === "bare" && !header.sopClassUid && !header.studyInstanceUid) return null;
   return header;

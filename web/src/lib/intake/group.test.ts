@@ -77,6 +77,16 @@ describe("groupStudies", () => {
     expect(chest?.patients).toEqual([{ name: "Doe^Jane", id: "P1" }]);
   });
 
+  it("a series holding objects of several modalities (an SR beside its images) lists each", () => {
+    const [study] = groupStudies([
+      instance({ modality: "OT" }),
+      instance({ modality: "SR", sopClassUid: "1.2.840.10008.5.1.4.1.1.88.34" }),
+      instance({ modality: "SEG", seriesInstanceUid: "1.2.3.9", seriesNumber: 9 }),
+    ]);
+    expect(study?.series.map((s) => s.modality)).toEqual(["OT, SR", "SEG"]);
+    expect(study?.modalities).toEqual(["OT", "SR", "SEG"]);
+  });
+
   it("orders a series' instances by instance number", () => {
     const shuffled = series(4, (i) => [3, 1, 4, 2][i]!);
     const [study] = groupStudies(shuffled);

@@ -63,6 +63,11 @@ export function settleDuplicates(instances: readonly ScannedInstance[]): Duplica
   return result;
 }
 
+/** Non-empty values, each once, in the order first seen. */
+function distinct(values: readonly string[]): string[] {
+  return [...new Set(values.filter(Boolean))];
+}
+
 function append<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -81,7 +86,8 @@ function seriesOf(uid: string, instances: ScannedInstance[]): SeriesGroup {
   return {
     seriesInstanceUid: uid,
     seriesNumber: first?.seriesNumber,
-    modality: first?.modality ?? "",
+    // Objects made later (an SR, a segmentation) sometimes share their source's series.
+    modality: distinct(instances.map((i) => i.header.modality)).join(", "),
     description: first?.seriesDescription ?? "",
     instanceCount: instances.length,
     bytes: instances.reduce((sum, instance) => sum + instance.size, 0),
@@ -108,7 +114,7 @@ function studyOf(uid: string, instances: ScannedInstance[]): StudyGroup {
     patientId: first.patientId,
     studyDate: pick("studyDate"),
     description: pick("studyDescription"),
-    modalities: [...new Set(series.map((s) => s.modality).filter(Boolean))],
+    modalities: distinct(series.flatMap((s) => s.instances.map((i) => i.header.modality))),
     instanceCount: instances.length,
     bytes: instances.reduce((sum, instance) => sum + instance.size, 0),
     series,

@@ -42,7 +42,9 @@ export type ProblemCode = IntakeProblem["code"];
 export interface Rejected {
   path: string;
   code: ProblemCode;
+  /** The English sentence; `problem` holds the facts for other languages. */
   reason: string;
+  problem: IntakeProblem;
 }
 
 const UNPACK_ELSEWHERE = "unpack it on a computer and send the folder instead";
@@ -103,5 +105,5 @@ export function describeProblem(problem: IntakeProblem): string {
 }
 
 export function rejected(path: string, problem: IntakeProblem): Rejected {
-  return { path, code: problem.code, reason: describeProblem(problem) };
+  return { path, code: problem.code, reason: describeProblem(problem), problem };
 }

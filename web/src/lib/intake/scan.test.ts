@@ -108,6 +108,32 @@ describe("scanIntake on a mixed pick", () => {
   });
 });
 
+describe("scanIntake with takePhoto", () => {
+  it("photos, loose or in an archive, go to takePhoto and are not listed as rejected", async () => {
+    const taken: string[] = [];
+    const result = await scanIntakeToEnd(
+      [
+        e("a.jpg", JPEG),
+        e("b.zip", zipSync({ "c.png": PNG, "ct.dcm": ct })),
+        e("d.txt", text("x")),
+      ],
+      {
+        takePhoto: (photo, format) => {
+          taken.push(`${photo.path}:${format}:${photo.size}`);
+          return Promise.resolve();
+        },
+      },
+    );
+    expect(taken).toEqual([`a.jpg:JPEG:${JPEG.length}`, `b.zip/c.png:PNG:${PNG.length}`]);
+    expect(rejectedOf(result)).toEqual({ "d.txt": "not-an-image" });
+    expect(result.warnings.find((w) => w.code === "not-images")?.detail).toEqual({
+      code: "not-images",
+      paths: ["d.txt"],
+    });
+    expect(instancePaths(result)).toEqual(["b.zip/ct.dcm"]);
+  });
+});
+
 describe("scanIntake and archives inside archives", () => {
   const inner = zipSync({ "series/ct.dcm": ct });
 
@@ -141,7 +167,7 @@ describe("scanIntake and archives inside archives", () => {
 });
 
 describe("scanIntake reads headers from a slice", () => {
-  it("a 100 MB DICOM file is read no further than its first 64 KiB", async () => {
+  it("a 100 MB DICOM file is read no further than its first 16 KiB", async () => {
     const big = new Uint8Array(ct.length + 100 * 1024 * 1024);
     big.set(ct);
     const view = new DataView(big.buffer);
@@ -157,7 +183,7 @@ describe("scanIntake reads headers from a slice", () => {
     };
     const result = await scanIntakeToEnd([entry]);
     expect(result.studies[0]?.bytes).toBe(big.length);
-    expect(furthest).toBe(64 * 1024);
+    expect(furthest).toBe(16 * 1024);
   });
 
   it("stops when aborted", async () => {

@@ -11,12 +11,19 @@ import {
   type ArchiveFormat,
   type ArchiveLimits,
 } from "./archive-types";
-import { duplicateWarnings, notImageWarning, studyWarnings, type IntakeWarning } from "./checks";
+import {
+  dicomdirWarning,
+  duplicateWarnings,
+  notImageWarning,
+  studyWarnings,
+  type IntakeWarning,
+} from "./checks";
 import { checkDicomdir, type DicomdirNote } from "./dicomdir-check";
 import { digestEntry } from "./digest";
 import { detectFormat } from "./detect";
 import { entryFromBytes, isIgnoredPath, type IntakeEntry } from "./entry";
 import { groupStudies, settleDuplicates, type ScannedInstance, type StudyGroup } from "./group";
+import { readInPlace, type Head, type HeadReader } from "./head-pool";
 import { rejected, type IntakeProblem, type Rejected } from "./problems";
 
 export interface ScanOptions {
@@ -28,6 +35,14 @@ export interface ScanOptions {
    * now lives, e.g. an entry reading it back from IndexedDB. Default: kept in memory.
    */
   keepArchiveMember?: (member: IntakeEntry) => Promise<IntakeEntry>;
+  /**
+   * Receives each JPEG or PNG photo (archive members too, their bytes in memory), which is then
+   * not listed as rejected: the caller turns photos into DICOM. Without it, photos are rejected
+   * with code "photo".
+   */
+  takePhoto?: (photo: IntakeEntry, format: "JPEG" | "PNG") => Promise<void>;
+  /** How picked files' first bytes are read: in place (default) or by head workers. */
+  readHead?: HeadReader;
   signal?: AbortSignal;
 }
 
@@ -41,6 +56,13 @@ export interface IntakeResult {
 export type ScanEvent =
   | { type: "progress"; path: string; filesScanned: number; bytesScanned: number }
   | { type: "done"; result: IntakeResult };
+
+/**
+ * Picked files whose first bytes are read ahead, in parallel, while earlier ones are parsed:
+ * each read is a round trip to the browser's file thread, so one at a time would leave a
+ * 1,000-file study waiting on latency rather than on work.
+ */
+const READ_AHEAD = 32;
 
 /** Archives inside archives are opened one level deep: enough for a ZIP of per-study ZIPs, and
  * it bounds the work a crafted archive (42.zip style) can cause. */
@@ -67,16 +89,15 @@ class Scan {
     this.rejected.push(rejected(path, problem));
   }
 
-  async *visit(entry: IntakeEntry, depth: number): AsyncGenerator<ScanEvent> {
+  async *visit(
+    entry: IntakeEntry,
+    depth: number,
+    firstBytes: Promise<Head> = readInPlace(entry, FIRST_SLICE_BYTES),
+  ): AsyncGenerator<ScanEvent> {
     if (isIgnoredPath(entry.path)) return;
     this.options.signal?.throwIfAborted();
     this.paths.push(entry.path);
-    let head: Uint8Array | null;
-    try {
-      head = await entry.read(0, Math.min(entry.size, FIRST_SLICE_BYTES));
-    } catch {
-      head = null;
-    }
+    const { bytes: head, verdict: parsed } = await firstBytes;
     const format = head ? detectFormat(head) : null;
     if (format?.kind === "zip" || format?.kind === "rar") {
       yield* this.visitArchive(entry, format.kind, depth);
@@ -85,9 +106,10 @@ class Scan {
     if (!head || !format) this.reject(entry.path, { code: "unreadable" });
     else if (entry.size === 0) this.reject(entry.path, { code: "empty" });
     else if (format.kind === "dicom" || format.kind === "dicomdir") {
-      await this.visitDicom(entry, head, depth);
+      await this.visitDicom(entry, head, depth, parsed);
     } else if (format.kind === "jpeg" || format.kind === "png") {
-      this.reject(entry.path, { code: "photo", format: PHOTO[format.kind] });
+      if (this.options.takePhoto) await this.options.takePhoto(entry, PHOTO[format.kind]);
+      else this.reject(entry.path, { code: "photo", format: PHOTO[format.kind] });
     } else if (format.kind === "other-archive") {
       this.reject(entry.path, { code: "other-archive", format: format.name });
     } else this.reject(entry.path, { code: "not-an-image" });
@@ -115,11 +137,17 @@ class Scan {
     }
   }
 
-  private async visitDicom(entry: IntakeEntry, head: Uint8Array, depth: number): Promise<void> {
+  private async visitDicom(
+    entry: IntakeEntry,
+    head: Uint8Array,
+    depth: number,
+    parsed?: HeaderVerdict,
+  ): Promise<void> {
     let verdict: HeaderVerdict;
     let references: string[] = [];
     try {
-      verdict = await readDicomHeader((start, end) => entry.read(start, end), entry.size, head);
+      verdict =
+        parsed ?? (await readDicomHeader((start, end) => entry.read(start, end), entry.size, head));
       if (verdict.kind === "dicom" && verdict.isDicomdir && entry.size <= DICOMDIR_CAP_BYTES) {
         references = dicomdirReferences(await entry.read(0, entry.size));
       }
@@ -168,10 +196,25 @@ class Scan {
       ...notImageWarning(this.rejected),
       ...dicomdirsIgnored
         .filter((note) => note.missingFiles.length > 0)
-        .map((note) => ({ code: "dicomdir-missing-files" as const, message: note.message })),
+        .map((note) => dicomdirWarning(note.path, note.missingFiles.length, note.referencedFiles)),
     ];
     return { studies, rejected: this.rejected, warnings, dicomdirsIgnored };
   }
+}
+
+/** The entries in order, each with its first slice already being read, READ_AHEAD at a time. */
+async function* readingAhead(
+  entries: AsyncIterable<IntakeEntry> | Iterable<IntakeEntry>,
+  read: HeadReader = readInPlace,
+): AsyncGenerator<{ entry: IntakeEntry; head: Promise<Head> }> {
+  const queue: { entry: IntakeEntry; head: Promise<Head> }[] = [];
+  for await (const entry of entries) {
+    if (isIgnoredPath(entry.path)) continue;
+    const head = read(entry, FIRST_SLICE_BYTES).catch(() => ({ bytes: null }));
+    queue.push({ entry, head });
+    if (queue.length >= READ_AHEAD) yield queue.shift()!;
+  }
+  yield* queue;
 }
 
 /**
@@ -184,7 +227,8 @@ export async function* scanIntake(
 ): AsyncGenerator<ScanEvent> {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const scan = new Scan(options, limits, options.expandArchive ?? expandArchiveHere());
-  for await (const entry of entries) yield* scan.visit(entry, 0);
+  const heads = readingAhead(entries, options.readHead);
+  for await (const { entry, head } of heads) yield* scan.visit(entry, 0, head);
   yield { type: "done", result: await scan.finish() };
 }
 

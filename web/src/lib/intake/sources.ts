@@ -20,6 +20,20 @@ export function entriesFromFiles(files: Iterable<FileLike> | ArrayLike<FileLike>
     .filter((entry) => !isIgnoredPath(entry.path));
 }
 
+/**
+ * The same, one entry at a time. In Chromium the first look at a picked File's size is a
+ * synchronous round trip to the browser (about 0.5 ms each); taken lazily, it overlaps with the
+ * reads the scan already has in flight instead of stalling a 1,000-file pick before it starts.
+ */
+export function* eachEntryFromFiles(
+  files: Iterable<FileLike> | ArrayLike<FileLike>,
+): Generator<IntakeEntry> {
+  for (const file of Array.from(files)) {
+    const path = normalisePath(file.webkitRelativePath || file.name);
+    if (!isIgnoredPath(path)) yield entryFromBlob(path, file);
+  }
+}
+
 // File System Access API (showDirectoryPicker): FileSystemDirectoryHandle / FileSystemFileHandle.
 export interface FileHandleLike {
   kind: "file";
