@@ -19,7 +19,7 @@ import {
   waitForState,
   type LocalFile,
 } from "./helpers";
-import { storedInstance } from "./orthanc";
+import { deleteFromOrthanc, storedInstance } from "./orthanc";
 
 const KiB = 1024;
 const FILES = {
@@ -201,7 +201,8 @@ describe("PACS faults", () => {
       body: JSON.stringify([{ status: 200, body: {} }]),
     });
     const c = await clinic({ url: `${env.FAKE_PACS_URL}/script-${key}/dicom-web` });
-    // An instance no other test stores in Orthanc, so the PACS really does not hold it.
+    // The PACS must really lack it: other test files may have stored this instance before.
+    await deleteFromOrthanc(manifestUid("study/dcmqi_ct_3slice_seg/03.dcm"));
     const s = await upload(c.uploaderToken, ["study/dcmqi_ct_3slice_seg/03.dcm"]);
     const until = Date.now() + 20_000;
     let seen: SessionStatus | undefined;

@@ -29,6 +29,12 @@ export type ConfirmResult =
   { kind: "checked"; present: Set<string> } | { kind: "failure"; failure: Failure };
 
 export interface PacsAdapter {
+  /**
+   * Batches this PACS may be sent at once (default 1). Two STOW-RS requests overlap the relay
+   * reading R2 with the PACS parsing and writing; a DIMSE peer such as storescp serves one
+   * association at a time, so C-STORE stays at one.
+   */
+  readonly inFlight?: number;
   store(batch: ForwardInstance[]): Promise<StoreResult>;
   /** The SOP Instance UIDs among `instances` that the PACS holds now. */
   confirm?(instances: ForwardInstance[]): Promise<ConfirmResult>;
