@@ -1,0 +1,211 @@
+// Issue 4, forwarding: time from `complete` to "delivered" through the relay to a private Orthanc,
+// against a direct STOW-RS of the same files to the same Orthanc (run before and after the relay,
+// Orthanc emptied between runs), and workerd's peak RSS from complete to delivered for a 10 MB
+// study vs the forward study, each in a fresh `wrangler dev` (peaks reset after the upload). The
+// R2 reference worker sending the same objects to Orthanc gives this runtime's forwarding floor.
+import { startStack } from "../lib/dev-stack.mjs";
+import { startOrthanc } from "../lib/orthanc.mjs";
+import { MB, MiB, fmtMB, round } from "./context.mjs";
+import { batches, directStow, emptyOrthanc, instanceCount } from "./direct-stow.mjs";
+import { json, keepAliveAgent } from "./http.mjs";
+import { startReference } from "./reference-stack.mjs";
+import {
+  complete,
+  planRanges,
+  planStudy,
+  pollUntil,
+  sendChunks,
+  uploadStudy,
+} from "./relay-client.mjs";
+import { TARGET_GROWTH_MB } from "./phase-memory.mjs";
+import { resetPeak, snapshot, waitForWorkerd } from "./workerd-memory.mjs";
+
+export const TARGET_RATIO = 1.15;
+const CHUNK = 8 * MiB;
+
+/** A fresh stack holding the uploaded study, then complete -> delivered; Orthanc emptied first. */
+async function relayRun(ctx, label, orthanc, study) {
+  return ctx.retryOnReload(`relay forward, ${label}`, async () => {
+    await emptyOrthanc(orthanc);
+    const stack = await ctx.start(`relay-forward-${label}`, (dir) =>
+      startStack({ stateDir: dir, orthanc }),
+    );
+    try {
+      const agent = keepAliveAgent(ctx.parallel);
+      const upload = await uploadStudy(stack, study, {
+        chunkSize: CHUNK,
+        parallel: ctx.parallel,
+        agent,
+      });
+      agent.destroy();
+      const pids = await waitForWorkerd(new URL(stack.url).port);
+      return await forward(orthanc, study, { stack, upload, pids });
+    } finally {
+      await stack.stop();
+    }
+  });
+}
+
+/** complete -> delivered through the relay; returns timings and the memory peak meanwhile. */
+async function forward(orthanc, study, { stack, upload, pids }) {
+  const reset = resetPeak(pids.runtime) && resetPeak(pids.proxy);
+  const atReset = snapshot(pids);
+  // The session's updatedAt is the server's clock (the same machine's) at each transition: the
+  // time of "delivered" does not depend on when a poll happened to see it.
+  const started = Date.now();
+  const verified = await complete(stack.url, upload.uploadToken, upload.sessionId);
+  const verifyMs = verified.updatedAt - started;
+  if (verified.counts.accepted !== study.files.length)
+    throw new Error(
+      `the relay accepted ${verified.counts.accepted} of ${study.files.length} files`,
+    );
+  let forwardingSeenMs;
+  const { status } = await pollUntil(
+    stack.url,
+    upload.uploadToken,
+    upload.sessionId,
+    (s) => {
+      if (s.state === "forwarding") forwardingSeenMs ??= s.updatedAt - started;
+      return s.state === "delivered";
+    },
+    { everyMs: 200, timeoutMs: 30 * 60_000 },
+  );
+  const totalMs = status.updatedAt - started;
+  const peak = snapshot(pids);
+  const held = await instanceCount(orthanc);
+  if (status.counts.stored !== study.files.length || held !== study.files.length)
+    throw new Error(
+      `delivered, but the relay counts ${status.counts.stored} stored and Orthanc holds ${held} of ${study.files.length}`,
+    );
+  return {
+    totalMs,
+    verifyMs,
+    forwardingSeenMs: forwardingSeenMs ?? totalMs,
+    peakReset: reset,
+    rssAtCompleteMB: round(atReset.runtime.rss / MB, 1),
+    peakMB: round(peak.runtime.hwm / MB, 1),
+    proxyPeakMB: round(peak.proxy.hwm / MB, 1),
+  };
+}
+
+/**
+ * The forwarding floor of this runtime: the study PUT to the R2 reference worker, then its objects
+ * sent to Orthanc in the same batches by a few lines of plain streaming (no session, no checks).
+ */
+async function referenceForward(ctx, orthanc, study) {
+  return ctx.retryOnReload("R2 reference forward", async () => {
+    await emptyOrthanc(orthanc);
+    const reference = await ctx.start("reference-forward", (dir) =>
+      startReference({ stateDir: dir }),
+    );
+    try {
+      const agent = keepAliveAgent(ctx.parallel);
+      const keyOf = (job) => `bench/${job.file}/${job.offset}`;
+      await sendChunks(study, planStudy(study, CHUNK), {
+        parallel: ctx.parallel,
+        agent,
+        urlOf: (job) => `${reference.url}/${keyOf(job)}`,
+      });
+      agent.destroy();
+      const pids = await waitForWorkerd(new URL(reference.url).port);
+      const index = new Map(study.files.map((f, i) => [f, i]));
+      const plan = batches(study.files).map((group) =>
+        group.map((f) => ({
+          size: f.size,
+          keys: planRanges(index.get(f), [[0, f.size]], CHUNK).map(keyOf),
+        })),
+      );
+      const authorization = `Basic ${Buffer.from(`${orthanc.username}:${orthanc.password}`).toString("base64")}`;
+      resetPeak(pids.runtime);
+      const atStart = snapshot(pids);
+      const started = performance.now();
+      const answer = await json(`${reference.url}/stow`, {
+        method: "POST",
+        body: { url: `${orthanc.url}/dicom-web`, authorization, batches: plan },
+      });
+      const ms = performance.now() - started;
+      const peak = snapshot(pids);
+      const held = await instanceCount(orthanc);
+      if (answer.status !== 200 || held !== study.files.length)
+        throw new Error(
+          `the R2 reference's STOW-RS answered ${answer.status}; Orthanc holds ${held} of ${study.files.length}`,
+        );
+      await emptyOrthanc(orthanc);
+      return { ms, riseMB: round((peak.runtime.hwm - atStart.runtime.rss) / MB, 1) };
+    } finally {
+      await reference.stop();
+    }
+  });
+}
+
+export async function forwardPhase(ctx) {
+  const orthanc = await ctx.start("orthanc", (dir) => startOrthanc({ stateDir: dir }));
+  try {
+    const small = ctx.study("small");
+    const smallForward = await relayRun(ctx, "small", orthanc, small);
+    await emptyOrthanc(orthanc);
+    ctx.log(
+      `  ${fmtMB(small.bytes)} MB study: complete -> delivered ${(smallForward.totalMs / 1000).toFixed(1)} s, workerd runtime peak ${smallForward.peakMB} MB`,
+    );
+
+    const study = ctx.study("forward");
+    const direct = [];
+    const stow = async () => {
+      await emptyOrthanc(orthanc);
+      const d = await directStow(orthanc, study);
+      if (d.stored !== study.files.length)
+        throw new Error(`direct STOW-RS stored ${d.stored} of ${study.files.length}`);
+      direct.push(d);
+      await emptyOrthanc(orthanc);
+      ctx.log(`  direct STOW-RS: ${d.requests} requests, ${(d.ms / 1000).toFixed(1)} s`);
+    };
+    await stow();
+    const relay = await relayRun(ctx, "large", orthanc, study);
+    await emptyOrthanc(orthanc);
+    const queued = relay.forwardingSeenMs - relay.verifyMs;
+    ctx.log(
+      `  relay: complete -> delivered ${(relay.totalMs / 1000).toFixed(1)} s (verification ${(relay.verifyMs / 1000).toFixed(1)} s, queued about ${(queued / 1000).toFixed(1)} s, forwarding ${((relay.totalMs - relay.forwardingSeenMs) / 1000).toFixed(1)} s), workerd runtime peak ${relay.peakMB} MB`,
+    );
+    const { ms: referenceMs, riseMB: referenceRiseMB } = await referenceForward(
+      ctx,
+      orthanc,
+      study,
+    );
+    ctx.log(`  R2 reference worker -> Orthanc, same batches: ${(referenceMs / 1000).toFixed(1)} s`);
+    await stow();
+    const directMs = direct.reduce((n, d) => n + d.ms, 0) / direct.length;
+    const ratio = round(relay.totalMs / directMs);
+    const ratioAfterVerify = round((relay.totalMs - relay.verifyMs) / directMs);
+    const growthMB = round(relay.peakMB - smallForward.peakMB, 1);
+    const forwardingMs = relay.totalMs - relay.forwardingSeenMs;
+    const forwardingVsReference = round(forwardingMs / referenceMs);
+    ctx.log(
+      `  relay/direct ${ratio} (goal <= ${TARGET_RATIO}); without verification ${ratioAfterVerify}; the relay's forwarding step / R2 reference forwarding ${forwardingVsReference}; peak growth ${growthMB} MB (target < ${TARGET_GROWTH_MB} MB); peak rise while forwarding: relay ${round(relay.peakMB - relay.rssAtCompleteMB, 1)} MB, R2 reference ${referenceRiseMB} MB`,
+    );
+    return {
+      instances: study.files.length,
+      bytes: study.bytes,
+      requests: direct[0].requests,
+      directMs: direct.map((d) => Math.round(d.ms)),
+      referenceForwardMs: Math.round(referenceMs),
+      // Peak RSS above the RSS when complete (relay) or the STOW-RS (reference) began.
+      riseMB: round(relay.peakMB - relay.rssAtCompleteMB, 1),
+      referenceRiseMB,
+      forwardingVsReference,
+      relay: {
+        ...relay,
+        totalMs: Math.round(relay.totalMs),
+        verifyMs: Math.round(relay.verifyMs),
+        forwardingSeenMs: Math.round(relay.forwardingSeenMs),
+      },
+      ratio,
+      ratioAfterVerify,
+      ratioMet: ratio <= TARGET_RATIO,
+      small: { bytes: small.bytes, ...smallForward },
+      growthMB,
+      growthMet: growthMB < TARGET_GROWTH_MB,
+    };
+  } finally {
+    await orthanc.stop();
+  }
+}
