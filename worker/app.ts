@@ -7,11 +7,14 @@ import { AppError, TooManyAttempts } from "./errors";
 import { log } from "./log";
 import { admin } from "./routes/admin";
 import { adminAudit } from "./routes/admin-audit";
+import { adminDestinationTest } from "./routes/admin-destination-test";
 import { adminEnrollments } from "./routes/admin-enrollments";
 import { adminPeople } from "./routes/admin-people";
+import { adminPolicy } from "./routes/admin-policy";
 import { auth } from "./routes/auth";
 import { enroll } from "./routes/enroll";
 import { health } from "./routes/health";
+import { reports } from "./routes/reports";
 import { uploads } from "./routes/uploads";
 import { requireConfigured } from "./security/configured";
 import { securityHeaders } from "./security/headers";
@@ -30,6 +33,9 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin", adminPeople)
   .route("/api/admin", adminEnrollments)
   .route("/api/admin", adminAudit)
+  .route("/api/admin", adminDestinationTest)
+  .route("/api/admin", adminPolicy)
+  .route("/api/reports", reports)
   .notFound((c) => {
     const body: ErrorBody = {
       error: { code: "not_found", message: "There is nothing at this address." },

@@ -31,3 +31,9 @@ export declare function startDcmqrscp(options: {
   stateDir: string;
   aeTitle?: string;
 }): Promise<DicomPeerHandle>;
+
+/** Orthanc with its DICOM port only (no HTTP server), called by `aeTitle` (default ORTHANC). */
+export declare function startOrthancDicom(options: {
+  stateDir: string;
+  aeTitle?: string;
+}): Promise<DicomPeerHandle>;

@@ -213,3 +213,34 @@ export async function startDcmqrscp({ dbDir, stateDir, aeTitle = "ARCHIVE" }) {
     aeTitle,
   });
 }
+
+/**
+ * Orthanc with its DICOM port (and no HTTP server), for tests that talk DIMSE to a real PACS
+ * (C-ECHO). Private like the others: its own namespace, bridged to 127.0.0.1.
+ */
+export async function startOrthancDicom({ stateDir, aeTitle = "ORTHANC" }) {
+  const storage = path.join(stateDir, "orthanc-dicom-storage");
+  fs.mkdirSync(storage, { recursive: true });
+  const configFile = path.join(stateDir, "orthanc-dicom.json");
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      Name: "RelayPACS test Orthanc (DICOM)",
+      StorageDirectory: storage,
+      IndexDirectory: storage,
+      HttpServerEnabled: false,
+      DicomServerEnabled: true,
+      DicomAet: aeTitle,
+      DicomPort: INNER_PORT,
+      DicomCheckCalledAet: true,
+      DicomAlwaysAllowEcho: true,
+    }),
+  );
+  return startInNamespace({
+    label: "orthanc-dicom",
+    command: "/usr/sbin/Orthanc",
+    args: [configFile],
+    stateDir,
+    aeTitle,
+  });
+}

@@ -1,6 +1,7 @@
 // Vitest global setup (runs in Node, not in workerd): a real storescp for tests/integration/
 // cstore.test.ts, private in its own network namespace and bridged to 127.0.0.1, plus a tiny
 // loopback HTTP server listing what storescp wrote, since the workerd isolate has no file system.
+// Also an Orthanc with its DICOM port (connection-test.test.ts: a C-ECHO to a real PACS).
 // Never throws: when storescp cannot run here (not root, dcmtk missing) it provides the reason,
 // so only the C-STORE test fails and the other integration tests run as usual.
 import fs from "node:fs";
@@ -8,15 +9,24 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startStorescp, type StorescpHandle } from "../../scripts/lib/storescp.mjs";
+import {
+  startOrthancDicom,
+  startStorescp,
+  type DicomPeerHandle,
+  type StorescpHandle,
+} from "../../scripts/lib/storescp.mjs";
 
 export type CStorePeer =
   | { ok: true; host: string; port: number; aeTitle: string; filesUrl: string }
   | { ok: false; error: string };
 
+export type DicomPeer =
+  { ok: true; host: string; port: number; aeTitle: string } | { ok: false; error: string };
+
 declare module "vitest" {
   export interface ProvidedContext {
     cstorePeer: CStorePeer;
+    orthancDicomPeer: DicomPeer;
   }
 }
 
@@ -60,9 +70,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
       error: error instanceof Error ? error.message : String(error),
     });
   }
+  let orthanc: DicomPeerHandle | undefined;
+  try {
+    orthanc = await startOrthancDicom({ stateDir: path.join(tmp, "orthanc") });
+    project.provide("orthancDicomPeer", {
+      ok: true,
+      host: orthanc.host,
+      port: orthanc.port,
+      aeTitle: orthanc.aeTitle,
+    });
+  } catch (error) {
+    project.provide("orthancDicomPeer", {
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
   return async () => {
     server?.close();
     await peer?.stop();
+    await orthanc?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   };
 }

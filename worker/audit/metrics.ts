@@ -1,7 +1,8 @@
 // The admin dashboard's figures, computed from one clinic's audit rows: upload success rate (the
 // last outcome of each finished session), mean forwarding retries per study, time from a device's
 // first sign-in to its first delivered study, volume per clinic and per day, and the sessions
-// that need an admin's attention (candidates for re-drive).
+// that need an admin's attention (candidates for re-drive). From the PWA's job reports
+// (job_reports): the offline queue completion rate and the client's retries per study.
 import { z } from "zod";
 import { AuditOutcome, type Metrics } from "../contract";
 
@@ -21,6 +22,47 @@ const Created = z.object({
   bytes: z.number().nullable(),
 });
 const FirstUpload = z.object({ created_at: z.number().int(), first: z.number().int().nullable() });
+const ReportRow = z.object({
+  outcome: z.string(),
+  queued_offline: z.number().int(),
+  retries: z.number().int(),
+  received_at: z.number().int(),
+});
+type ReportRow = z.infer<typeof ReportRow>;
+
+/**
+ * The queue's figures from the job reports. A job the person cancelled counts in neither: it
+ * says nothing about whether the queue delivers. Completion: of the jobs queued offline, the
+ * share the PACS took in full. Retries: the client's failed-and-retried requests per study.
+ */
+export function queueFigures(
+  rows: readonly ReportRow[],
+): Pick<Metrics, "offlineQueue" | "clientRetries" | "offlineDaily"> {
+  const settled = rows.filter((r) => r.outcome !== "cancelled");
+  const offline = settled.filter((r) => r.queued_offline === 1);
+  const delivered = offline.filter((r) => r.outcome === "delivered");
+  const byDay = new Map<string, { day: string; queued: number; delivered: number }>();
+  for (const r of offline) {
+    const day = dayOf(r.received_at);
+    const d = byDay.get(day) ?? { day, queued: 0, delivered: 0 };
+    d.queued++;
+    if (r.outcome === "delivered") d.delivered++;
+    byDay.set(day, d);
+  }
+  return {
+    offlineQueue: {
+      queued: offline.length,
+      delivered: delivered.length,
+      completionRate: offline.length > 0 ? delivered.length / offline.length : null,
+    },
+    clientRetries: {
+      studies: settled.length,
+      meanPerStudy:
+        settled.length > 0 ? settled.reduce((n, r) => n + r.retries, 0) / settled.length : null,
+    },
+    offlineDaily: [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)),
+  };
+}
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -39,7 +81,7 @@ export async function metrics(
   const to = window.to ?? Date.now();
   const from = window.from ?? to - DEFAULT_WINDOW_MS;
   const db = env.DB;
-  const [finals, retries, created, devices] = await db.batch([
+  const [finals, retries, created, devices, reports] = await db.batch([
     // The last outcome of each session that finished in the window.
     db
       .prepare(
@@ -72,11 +114,19 @@ export async function metrics(
          FROM devices d WHERE d.clinic_id = ? AND d.created_at BETWEEN ? AND ?`,
       )
       .bind(clinicId, from, to),
+    // Jobs the PWA's queue reported settled in the window (by the server's clock).
+    db
+      .prepare(
+        `SELECT outcome, queued_offline, retries, received_at FROM job_reports
+         WHERE clinic_id = ? AND received_at BETWEEN ? AND ?`,
+      )
+      .bind(clinicId, from, to),
   ]);
   const last = (finals?.results ?? []).map((r) => Final.parse(r));
   const retryRows = z.array(z.object({ retries: z.number().int() })).parse(retries?.results ?? []);
   const days = (created?.results ?? []).map((r) => Created.parse(r));
   const firsts = (devices?.results ?? []).map((r) => FirstUpload.parse(r));
+  const queue = queueFigures((reports?.results ?? []).map((r) => ReportRow.parse(r)));
 
   const delivered = last.filter((r) => r.outcome === "delivered");
   const failed = last.filter((r) => r.outcome !== "delivered");
@@ -99,6 +149,7 @@ export async function metrics(
     meanRetriesPerStudy:
       retryRows.length > 0 ? retryRows.reduce((n, r) => n + r.retries, 0) / retryRows.length : null,
     timeToFirstUpload: { devices: waits.length, medianMs: median(waits) },
+    ...queue,
     volume: [
       {
         clinicId,

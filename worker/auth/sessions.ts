@@ -9,6 +9,7 @@ import { Role, type SignInResponse } from "../contract";
 import { AppError } from "../errors";
 import { randomHex } from "../hex";
 import { log } from "../log";
+import { clinicPolicy } from "./clinic-policy";
 import { randomToken, sha256Hex } from "./digest";
 import { signAccessToken, type Claims, type Principal } from "./tokens";
 import { userById, userView, type UserRow } from "./users";
@@ -91,6 +92,7 @@ export async function signedIn(
     refreshExpiresAt: g.refreshExpiresAt,
     deviceId,
     user: userView(user),
+    clinicPolicy: await clinicPolicy(env, user.clinic_id),
   };
 }
 

@@ -3,6 +3,7 @@
 // counts, bytes, outcomes and reason codes only: never patient data.
 import { z } from "zod";
 import { LoginRequest, LoginResponse, Role } from "./auth";
+import { ClinicPolicy, DEFAULT_CLINIC_POLICY } from "./reports";
 
 /** The password (or PIN) policy, shown by the enroll page and enforced by the worker. */
 export const PASSWORD_MIN_LENGTH = 10;
@@ -39,6 +40,8 @@ export const SignInResponse = LoginResponse.extend({
   refreshToken: z.string(),
   refreshExpiresAt: z.number().int(),
   deviceId: DeviceId,
+  /** The clinic's queue policy (absent from older servers: the defaults). */
+  clinicPolicy: ClinicPolicy.default(DEFAULT_CLINIC_POLICY),
 });
 export type SignInResponse = z.infer<typeof SignInResponse>;
 
@@ -142,6 +145,8 @@ export const AuditEventType = z.enum([
   "session_redriven",
   "destination_changed",
   "destination_reset",
+  "destination_tested",
+  "policy_changed",
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 
@@ -208,6 +213,21 @@ export const Metrics = z.object({
   uploadSuccessRate: z.number().nullable(),
   /** Forwarding retries per finished study, averaged (null: none finished). */
   meanRetriesPerStudy: z.number().nullable(),
+  /** From the PWA's job reports: of the studies queued offline, how many the PACS took in full. */
+  offlineQueue: z.object({
+    queued: z.number().int(),
+    delivered: z.number().int(),
+    completionRate: z.number().nullable(),
+  }),
+  /** From the PWA's job reports: requests the device tried again, per study (not cancelled). */
+  clientRetries: z.object({
+    studies: z.number().int(),
+    meanPerStudy: z.number().nullable(),
+  }),
+  /** Studies queued offline per day (by when their report arrived), and how many were delivered. */
+  offlineDaily: z.array(
+    z.object({ day: z.string(), queued: z.number().int(), delivered: z.number().int() }),
+  ),
   /** From a device's enrollment or first sign-in to its first delivered study. */
   timeToFirstUpload: z.object({
     devices: z.number().int(),

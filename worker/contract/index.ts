@@ -7,3 +7,4 @@ export * from "./queue";
 export * from "./retry";
 export * from "./destinations";
 export * from "./identity";
+export * from "./reports";

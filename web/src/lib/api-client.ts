@@ -4,6 +4,8 @@
 // disabled, signed out elsewhere) signs this device out with the server's own words.
 import {
   AuditPage,
+  ClinicPolicy,
+  ConnectionTestResult,
   Destination,
   DeviceList,
   DeviceView,
@@ -119,6 +121,9 @@ export const adminApi = {
 
   metrics: (window: { from?: number; to?: number } = {}) =>
     get(Metrics, `/api/admin/metrics?${search({ ...window })}`),
+  testDestination: () => send(ConnectionTestResult, "POST", "/api/admin/destination/test"),
+  policy: () => get(ClinicPolicy, "/api/admin/policy"),
+  savePolicy: (policy: ClinicPolicy) => send(ClinicPolicy, "PUT", "/api/admin/policy", policy),
   redrive: (sessionId: string) =>
     send(SessionStatus, "POST", `/api/admin/uploads/${id(sessionId)}/redrive`),
 };

@@ -2,7 +2,7 @@
 // (./session), which keeps the tokens in IndexedDB and refreshes them under a cross-tab Web Lock.
 // Here: a refresh ahead of need while the app is open, and telling other tabs about sign-in/out.
 import { browser } from "$app/environment";
-import { UserView, type LoginResponse } from "$contract";
+import { DEFAULT_CLINIC_POLICY, UserView, type ClinicPolicy, type LoginResponse } from "$contract";
 import { browserSessionKeeper } from "./session/browser-session";
 import { deviceName } from "./session/device-name";
 import { isUnexpired, refreshDueIn } from "./session/refresh-timing";
@@ -50,6 +50,11 @@ class AuthState {
   /** The signed-in person (id, name, email, role, clinic), or null. */
   get user(): UserView | null {
     return this.#snapshot.restored ? (this.#snapshot.session?.user ?? null) : this.#hint;
+  }
+
+  /** The clinic's queue policy from the last sign-in or refresh; the defaults when signed out. */
+  get clinicPolicy(): ClinicPolicy {
+    return this.#snapshot.session?.clinicPolicy ?? DEFAULT_CLINIC_POLICY;
   }
 
   get isAdmin(): boolean {

@@ -36,7 +36,7 @@ export type RunResult =
   /** Any file in flight was recorded as failed; the rest are still queued. */
   | { kind: "broken"; ending: Ending; answered: number };
 
-function associateRq(c: CStoreConfig, contexts: ProposedContext[]): AssociateRq {
+export function associateRq(c: CStoreConfig, contexts: ProposedContext[]): AssociateRq {
   return {
     type: "associate-rq",
     calledAeTitle: c.calledAeTitle,

@@ -1,6 +1,6 @@
 // DIMSE command sets (PS3.7 section 6.3, 9.3.1): group 0000 in Implicit VR Little Endian, always,
-// whatever transfer syntax the data set uses. Encodes C-STORE-RQ; decodes C-STORE-RSP. What a
-// status means is store-status.ts.
+// whatever transfer syntax the data set uses. Encodes C-STORE-RQ and C-ECHO-RQ; decodes their
+// responses (same fields). What a status means is store-status.ts.
 import { ascii, asciiText, concatBytes, readU16le, readU32le } from "./bytes";
 
 const TAG = {
@@ -15,7 +15,14 @@ const TAG = {
   affectedSopInstanceUid: 0x00001000,
 } as const;
 
-export const COMMAND_FIELD = { cStoreRq: 0x0001, cStoreRsp: 0x8001 } as const;
+export const COMMAND_FIELD = {
+  cStoreRq: 0x0001,
+  cStoreRsp: 0x8001,
+  cEchoRq: 0x0030,
+  cEchoRsp: 0x8030,
+} as const;
+/** The Verification SOP Class, the abstract syntax of C-ECHO. */
+export const VERIFICATION_SOP_CLASS = "1.2.840.10008.1.1";
 /** (0000,0800) value meaning "no data set follows"; any other value means one does. */
 const NO_DATA_SET = 0x0101;
 const DATA_SET_PRESENT = 0x0000;
@@ -65,6 +72,17 @@ export function encodeCStoreRq(rq: CStoreRq): Uint8Array {
     element(TAG.priority, us(PRIORITY_MEDIUM)),
     element(TAG.commandDataSetType, us(DATA_SET_PRESENT)),
     element(TAG.affectedSopInstanceUid, ui(rq.sopInstanceUid)),
+  ]);
+  return concatBytes([element(TAG.groupLength, ul(rest.length)), rest]);
+}
+
+/** The C-ECHO-RQ command set ("are you there?"): no data set follows. */
+export function encodeCEchoRq(messageId: number): Uint8Array {
+  const rest = concatBytes([
+    element(TAG.affectedSopClassUid, ui(VERIFICATION_SOP_CLASS)),
+    element(TAG.commandField, us(COMMAND_FIELD.cEchoRq)),
+    element(TAG.messageId, us(messageId)),
+    element(TAG.commandDataSetType, us(NO_DATA_SET)),
   ]);
   return concatBytes([element(TAG.groupLength, ul(rest.length)), rest]);
 }
@@ -119,11 +137,14 @@ function uiValue(elements: Map<number, Uint8Array>, tag: number): string | undef
   return value ? asciiText(value) : undefined;
 }
 
-/** Reads a C-STORE-RSP command set; throws when it is some other command or lacks a status. */
+/**
+ * Reads a C-STORE-RSP (or a C-ECHO-RSP, which has the same fields and answers a test connection)
+ * command set; throws when it is some other command or lacks a status.
+ */
 export function decodeCStoreRsp(bytes: Uint8Array): CStoreRsp {
   const elements = decodeCommandSet(bytes);
   const field = usValue(elements, TAG.commandField, "Command Field");
-  if (field !== COMMAND_FIELD.cStoreRsp) {
+  if (field !== COMMAND_FIELD.cStoreRsp && field !== COMMAND_FIELD.cEchoRsp) {
     throw new Error(`expected a C-STORE-RSP, got command field 0x${field.toString(16)}`);
   }
   if (usValue(elements, TAG.commandDataSetType, "Command Data Set Type") !== NO_DATA_SET) {

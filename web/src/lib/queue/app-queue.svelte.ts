@@ -14,7 +14,7 @@ import type { Job, Receipt } from "./job";
 import { UploadManager, webLock } from "./manager";
 import { MemoryJobStore } from "./memory-store";
 import { installPageTriggers } from "./page-triggers";
-import { ENCRYPT_QUEUED_FILES } from "./policy";
+import { encryptQueuedFiles } from "./policy";
 import { DEFAULT_TUNING, type LiveProgress } from "./runner-deps";
 import { browserStorage, spaceInfo, type SpaceInfo } from "./space";
 import { IdbJobStore } from "./store";
@@ -127,11 +127,18 @@ class AppQueue {
   }
 
   /** Persists the study (before any network) and starts the runner. Rejects with QueueRefused. */
-  async enqueue(request: Omit<EnqueueRequest, "ownerId" | "encrypt">): Promise<Job> {
+  async enqueue(
+    request: Omit<EnqueueRequest, "ownerId" | "encrypt" | "queuedOffline">,
+  ): Promise<Job> {
     this.start();
     const store = this.#store ?? new MemoryJobStore();
     const job = await enqueueStudy(
-      { ...request, ownerId: auth.user?.id ?? null, encrypt: ENCRYPT_QUEUED_FILES },
+      {
+        ...request,
+        ownerId: auth.user?.id ?? null,
+        encrypt: encryptQueuedFiles(auth.clinicPolicy),
+        queuedOffline: !navigator.onLine,
+      },
       { store, storage: browserStorage(), clock: systemClock },
     );
     this.#changed();
@@ -149,10 +156,12 @@ class AppQueue {
   async cancel(jobId: string): Promise<void> {
     this.#manager?.abortJob(jobId);
     await this.#act((store) => cancelJob(store, jobId, Date.now()));
+    this.kick(); // sends the job's report
   }
 
   async dismiss(jobId: string): Promise<void> {
     await this.#act((store) => dismissJob(store, jobId, Date.now()));
+    this.kick();
   }
 
   async retry(jobId: string): Promise<void> {

@@ -31,6 +31,8 @@ export interface EnqueueRequest {
   label?: StudyLabel;
   ownerId: string | null;
   encrypt?: boolean;
+  /** The device had no network when the study was confirmed. */
+  queuedOffline?: boolean;
 }
 
 export interface EnqueueDeps {
@@ -90,6 +92,7 @@ export async function enqueueStudy(request: EnqueueRequest, deps: EnqueueDeps): 
     label: request.label ?? {},
     encrypted: encrypt,
     now: deps.clock.now(),
+    queuedOffline: request.queuedOffline ?? false,
   });
   try {
     await deps.store.add(job, blobs);

@@ -104,6 +104,9 @@ export async function stopped(
       ...j,
       state: j.state === "sent" ? "sent" : "waiting",
       wait: { reason, at: now },
+      // No network before it could even open a session: as good as queued offline.
+      stats:
+        reason === "network" && j.session === null ? { ...j.stats, queuedOffline: true } : j.stats,
     }));
     deps.events.changed(jobId);
     return { kind: "wait", reason };

@@ -81,6 +81,8 @@ export const JobStats = z.object({
   /** Bytes put on the wire a second time (after a cut, a stall or a refused piece). */
   bytesResent: z.number().int().min(0),
   sessions: z.number().int().min(0),
+  /** Queued with no network, or found none before it could open a session (for the metrics). */
+  queuedOffline: z.boolean().default(false),
 });
 export type JobStats = z.infer<typeof JobStats>;
 
@@ -128,6 +130,14 @@ export const Receipt = z.object({
   finishedAt: z.number(),
   retries: z.number().int().min(0),
   bytesResent: z.number().int().min(0),
+  /** The upload session, if the job opened one (an opaque id, like `ref`). */
+  sessionId: SessionId.nullable().default(null),
+  queuedOffline: z.boolean().default(false),
+  /**
+   * The server has this receipt's job report (reports.ts). Receipts written before reports
+   * existed read back as reported: they are not sent late.
+   */
+  reported: z.boolean().default(true),
 });
 export type Receipt = z.infer<typeof Receipt>;
 
@@ -140,6 +150,7 @@ export function newJob(fields: {
   label: StudyLabel;
   encrypted: boolean;
   now: number;
+  queuedOffline?: boolean;
 }): Job {
   const impression = fields.clinicalImpression?.trim();
   return {
@@ -166,6 +177,7 @@ export function newJob(fields: {
       retries: 0,
       bytesResent: 0,
       sessions: 0,
+      queuedOffline: fields.queuedOffline ?? false,
     },
     live: null,
   };

@@ -3,10 +3,12 @@
 // (two tabs, or a tab and the service worker, never send the same job twice). A run uploads every
 // job it can, then polls the jobs the PACS is working on; it ends when nothing is left, or when
 // the network, a sign-in or the server makes it wait, and the timer (with backoff and jitter) or
-// a trigger (launch, online, visible, Background Sync, a new job) starts the next one.
+// a trigger (launch, online, visible, Background Sync, a new job) starts the next one. Each run
+// ends by sending the reports of settled jobs (reports.ts); unsent ones keep the queue waiting.
 import { RUN_BACKOFF, backoffMs } from "./backoff";
 import type { Job } from "./job";
 import { JobRunner } from "./job-runner";
+import { sendReports } from "./reports";
 import type { RunnerDeps } from "./runner-deps";
 
 export const QUEUE_LOCK = "relaypacs-queue";
@@ -79,6 +81,9 @@ export class UploadManager {
     const drained: { result: RunResult } = { result: "busy" };
     const ran = await this.#deps.lock.run(async () => {
       drained.result = await this.#drain();
+      if (this.#disposed) return;
+      const reported = await sendReports(this.#deps).catch(() => false);
+      if (!reported && drained.result === "idle") drained.result = "waiting";
     });
     const result = ran ? drained.result : "busy";
     if (this.#disposed) return result;

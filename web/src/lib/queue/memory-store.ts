@@ -2,7 +2,7 @@
 // then lives only as long as the page). Copies records in and out as IndexedDB does.
 import { newFileKey } from "./blob-crypto";
 import { Job, Receipt } from "./job";
-import type { JobStore, NewJob } from "./store-port";
+import type { JobStore, NewJob, UnreportedReceipt } from "./store-port";
 
 export class MemoryJobStore implements JobStore {
   readonly #jobs = new Map<string, Job>();
@@ -53,6 +53,17 @@ export class MemoryJobStore implements JobStore {
 
   async receipts(): Promise<Receipt[]> {
     return [...this.#receipts].reverse().map((r) => Receipt.parse(structuredClone(r)));
+  }
+
+  async unreported(): Promise<UnreportedReceipt[]> {
+    return this.#receipts.flatMap((r, key) =>
+      r.reported ? [] : [{ key, receipt: Receipt.parse(structuredClone(r)) }],
+    );
+  }
+
+  async markReported(key: number): Promise<void> {
+    const receipt = this.#receipts[key];
+    if (receipt) this.#receipts[key] = { ...receipt, reported: true };
   }
 
   fileKey(): Promise<CryptoKey> {

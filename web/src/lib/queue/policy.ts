@@ -1,4 +1,8 @@
-// Queue policy switches. Encryption at rest of queued files is off unless the clinic's admin policy
-// turns it on.
-// TODO(issue 6): take this from the clinic's admin policy once the server publishes one.
-export const ENCRYPT_QUEUED_FILES = false;
+// Queue policy switches. Encryption at rest of queued files follows the clinic's policy, set by its
+// admin and received with every sign-in and token refresh (signed out: not encrypted).
+import type { ClinicPolicy } from "../uploader/contract";
+
+/** Whether a study queued now is stored encrypted (AES-GCM, non-extractable key: blob-crypto.ts). */
+export function encryptQueuedFiles(policy: ClinicPolicy | null | undefined): boolean {
+  return policy?.encryptQueuedFiles === true;
+}

@@ -59,6 +59,9 @@ export function receiptFor(job: Job, outcome: ReceiptOutcome, now: number): Rece
     finishedAt: now,
     retries: job.stats.retries,
     bytesResent: job.stats.bytesResent,
+    sessionId: job.session?.sessionId ?? null,
+    queuedOffline: job.stats.queuedOffline,
+    reported: false,
   };
 }
 

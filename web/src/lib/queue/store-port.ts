@@ -5,6 +5,12 @@ import { decryptRange } from "./blob-crypto";
 import { JobGone } from "./failures";
 import type { Job, Receipt } from "./job";
 
+/** A receipt and its key in the store, for marking it reported. */
+export interface UnreportedReceipt {
+  key: number;
+  receipt: Receipt;
+}
+
 /** A job with its files' stored bytes, one Blob per file. */
 export interface NewJob {
   job: Job;
@@ -30,6 +36,10 @@ export interface JobStore {
   finish(jobId: string, receipt: Receipt, next?: NewJob): Promise<void>;
   /** Receipts, newest first. */
   receipts(): Promise<Receipt[]>;
+  /** Receipts whose job report the server has not acknowledged yet, oldest first. */
+  unreported(): Promise<UnreportedReceipt[]>;
+  /** The server acknowledged (or will never take) this receipt's report. */
+  markReported(key: number): Promise<void>;
   /** The key that encrypts queued files, created on first use (non-extractable). */
   fileKey(): Promise<CryptoKey>;
 }

@@ -5,7 +5,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import { z } from "zod";
 import { newFileKey } from "./blob-crypto";
 import { Job, Receipt } from "./job";
-import type { JobStore, NewJob } from "./store-port";
+import type { JobStore, NewJob, UnreportedReceipt } from "./store-port";
 
 export const QUEUE_DB = "relaypacs-queue";
 const VERSION = 1;
@@ -151,6 +151,22 @@ export class IdbJobStore implements JobStore {
       .map((value) => parsed(Receipt, value, "receipt"))
       .filter((r): r is Receipt => r !== undefined)
       .sort((a, b) => b.finishedAt - a.finishedAt);
+  }
+
+  async unreported(): Promise<UnreportedReceipt[]> {
+    const tx = (await this.#open()).transaction("receipts");
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+    return keys.flatMap((key, i) => {
+      const receipt = parsed(Receipt, values[i], "receipt");
+      return receipt && !receipt.reported ? [{ key, receipt }] : [];
+    });
+  }
+
+  async markReported(key: number): Promise<void> {
+    const tx = (await this.#open()).transaction("receipts", "readwrite");
+    const receipt = parsed(Receipt, await tx.store.get(key), "receipt");
+    if (receipt && !receipt.reported) await tx.store.put({ ...receipt, reported: true }, key);
+    await tx.done;
   }
 
   async fileKey(): Promise<CryptoKey> {

@@ -38,7 +38,7 @@ export interface Kit {
   settled: SessionStatus[];
   /** Called after every stored change of a job (to inject faults mid-upload). */
   onChange: { hook: (jobId: string) => void | Promise<void> };
-  enqueue(files: File[], options?: { encrypt?: boolean }): Promise<Job>;
+  enqueue(files: File[], options?: { encrypt?: boolean; queuedOffline?: boolean }): Promise<Job>;
   /** Another manager on the same store and lock ("a second tab"). */
   twin(): UploadManager;
 }
@@ -78,7 +78,7 @@ export function kit(options: { tuning?: Partial<Tuning>; lock?: RunLock } = {}):
     progress,
     settled,
     onChange,
-    enqueue: (files, { encrypt = false } = {}) =>
+    enqueue: (files, { encrypt = false, queuedOffline = false } = {}) =>
       enqueueStudy(
         {
           files,
@@ -86,6 +86,7 @@ export function kit(options: { tuning?: Partial<Tuning>; lock?: RunLock } = {}):
           label: { patientName: PATIENT, modality: "CT" },
           ownerId: "user-1",
           encrypt,
+          queuedOffline,
         },
         { store, storage: null, clock },
       ),

@@ -123,6 +123,9 @@ describe("the queue's words", () => {
       finishedAt: NOW,
       retries: 0,
       bytesResent: 0,
+      sessionId: null,
+      queuedOffline: false,
+      reported: true,
     };
     expect(describeReceipt(receipt).title).toBe("Confirmed by PACS 30 of 30");
     expect(describeReceipt({ ...receipt, confirmed: 0 }).title).toBe("Received by PACS 30 of 30");

@@ -1,7 +1,14 @@
 // What this device keeps of a sign-in, and the schemas it is read back through (records in
 // IndexedDB are a trust boundary too). No patient data: tokens, ids and the signed-in person.
 import { z } from "zod";
-import { DeviceId, SignInResponse, UserView, type LoginResponse } from "./contract";
+import {
+  ClinicPolicy,
+  DEFAULT_CLINIC_POLICY,
+  DeviceId,
+  SignInResponse,
+  UserView,
+  type LoginResponse,
+} from "./contract";
 
 /**
  * A sign-in as kept on this device. `localExpiresAt` is when the access token runs out by this
@@ -16,6 +23,8 @@ export const StoredSession = z.object({
   refreshExpiresAt: z.number().nullable(),
   deviceId: DeviceId.nullable(),
   user: UserView,
+  /** The clinic's queue policy as of the last sign-in or refresh (older records: the defaults). */
+  clinicPolicy: ClinicPolicy.default(DEFAULT_CLINIC_POLICY),
 });
 export type StoredSession = z.infer<typeof StoredSession>;
 
@@ -67,6 +76,7 @@ export function toStored(
     refreshExpiresAt: full.success ? full.data.refreshExpiresAt : null,
     deviceId: full.success ? full.data.deviceId : null,
     user: response.user,
+    clinicPolicy: full.success ? full.data.clinicPolicy : DEFAULT_CLINIC_POLICY,
   };
 }
 

@@ -6,10 +6,12 @@ import {
   ChunkAck,
   ErrorBody,
   InitUploadResponse,
+  JobReportAck,
   LoginResponse,
   SessionStatus,
   TokenResponse,
   type InitUploadRequest,
+  type JobReport,
   type LoginRequest,
 } from "./contract";
 import type { Transport, TransportInit } from "./ports";
@@ -45,6 +47,8 @@ export interface Api {
   refreshUploadToken(accessToken: string, sessionId: string): Promise<TokenResponse>;
   complete(uploadToken: string, sessionId: string, signal?: AbortSignal): Promise<SessionStatus>;
   getStatus(uploadToken: string, sessionId: string, signal?: AbortSignal): Promise<SessionStatus>;
+  /** Tells the server how a queued job settled (no patient data; for the admin's metrics). */
+  reportJob(accessToken: string, report: JobReport): Promise<JobReportAck>;
 }
 
 export interface ChunkUpload {
@@ -135,6 +139,8 @@ export function createApi(transport: Transport, baseUrl = ""): Api {
         headers: bearer(uploadToken),
         signal,
       }),
+    reportJob: (accessToken, report) =>
+      call(JobReportAck, "/api/reports", json(accessToken, report)),
   };
 }
 

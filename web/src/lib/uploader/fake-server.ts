@@ -8,6 +8,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import {
   CHUNK_SHA256_HEADER,
   InitUploadRequest,
+  JobReport,
   type ByteRange,
   type ChunkBounds,
   type InstanceOutcome,
@@ -60,6 +61,8 @@ export class FakeServer {
   tokenExpiresAt = 4_102_444_800_000;
   /** While true every request fails as fetch does without a network (a TypeError). */
   offline = false;
+  /** Job reports received (POST /api/reports), each once. */
+  readonly reports: JobReport[] = [];
   private readonly sessions: Session[] = [];
   private readonly failures: Failure[] = [];
   private readonly hangs: Match[] = [];
@@ -129,6 +132,13 @@ export class FakeServer {
 
   private handle(request: RecordedRequest): Response {
     const { method, path } = request;
+    if (method === "POST" && path === "/api/reports") {
+      const parsed = JobReport.safeParse(request.body);
+      if (!parsed.success) return error(400, "bad_request", "The request was not understood.");
+      const recorded = !this.reports.some((r) => r.ref === parsed.data.ref);
+      if (recorded) this.reports.push(parsed.data);
+      return json(200, { ref: parsed.data.ref, recorded });
+    }
     if (method === "POST" && path === "/api/uploads") {
       const id = (BigInt(`0x${SESSION_ID}`) + BigInt(this.sessions.length))
         .toString(16)

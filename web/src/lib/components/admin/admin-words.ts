@@ -64,6 +64,8 @@ export const EVENT_WORDS: Record<AuditEventType, string> = {
   session_redriven: "Upload sent again",
   destination_changed: "Destination changed",
   destination_reset: "Destination reset",
+  destination_tested: "Destination connection tested",
+  policy_changed: "Queue policy changed",
 };
 
 /** Outcomes shown as good, bad or neither. */

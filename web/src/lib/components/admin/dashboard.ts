@@ -35,6 +35,28 @@ export function dailyBars(metrics: Metrics): Bar[] {
   return bars;
 }
 
+/** Every UTC day of the window, with the studies queued offline: delivered, and not (yet). */
+export function offlineBars(metrics: Metrics): Bar[] {
+  const byDay = new Map(metrics.offlineDaily.map((d) => [d.day, d]));
+  const bars: Bar[] = [];
+  const start = Math.floor(metrics.from / DAY) * DAY;
+  for (let t = start; t <= metrics.to; t += DAY) {
+    const d = byDay.get(new Date(t).toISOString().slice(0, 10));
+    const queued = d?.queued ?? 0;
+    const delivered = d?.delivered ?? 0;
+    const label = SHORT_DAY.format(t);
+    bars.push({
+      label,
+      title: `${label}: ${queued} queued offline, ${delivered} delivered`,
+      segments: [
+        { value: delivered, tone: "ok" },
+        { value: Math.max(0, queued - delivered), tone: "bad" },
+      ],
+    });
+  }
+  return bars;
+}
+
 export function totals(metrics: Metrics) {
   return metrics.daily.reduce(
     (sum, d) => ({
