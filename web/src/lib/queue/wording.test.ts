@@ -99,7 +99,34 @@ describe("the queue's words", () => {
     );
     expect(words.title).toBe("Needs attention: 2 of 30 files not received");
     expect(words.detail).toContain("Retry failed files");
+    expect(words.detail).toContain("the others arrived");
     expect(words.tone).toBe("attention");
+  });
+
+  it("when every file was refused it does not claim the others arrived", () => {
+    const all = job();
+    const failedFiles = all.files.map((_, index) => ({ index, message: "No.", retryable: true }));
+    const words = describeJob(
+      job({
+        state: "attention",
+        attention: { code: "failed", message: "The PACS refused them.", action: "retry_failed" },
+        server: {
+          state: "failed",
+          message: "The PACS refused them.",
+          files: 30,
+          accepted: 30,
+          stored: 0,
+          confirmed: 0,
+          failed: 30,
+          failedFiles,
+        },
+      }),
+      undefined,
+      online,
+    );
+    expect(words.title).toBe("Needs attention: 30 of 30 files not received");
+    expect(words.detail).not.toContain("others");
+    expect(words.detail).toContain("sends them again");
   });
 
   it("time left reads like a person would say it", () => {

@@ -108,7 +108,11 @@ function attentionWords(job: Job): JobWords {
     case "retry_failed": {
       const failed = server?.failedFiles.length ?? 0;
       const title = `Needs attention: ${failed} of ${job.files.length} files not received`;
-      const detail = `${reason} "Retry failed files" sends only those again; the others arrived.`;
+      const others = job.files.length - failed;
+      const detail =
+        others > 0
+          ? `${reason} "Retry failed files" sends only those again; the others arrived.`
+          : `${reason} "Retry failed files" sends them again.`;
       return { tone: "attention", title, detail, percent: null };
     }
     case "dismiss": {

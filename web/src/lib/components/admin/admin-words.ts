@@ -79,3 +79,41 @@ export function outcomeTone(outcome: AuditOutcome): "ok" | "bad" | "neutral" {
 export function shortId(id: string): string {
   return id.length > 8 ? `${id.slice(0, 8)}…` : id;
 }
+
+/** Short words for the reason codes the audit log keeps (the relay's own, and DICOM statuses). */
+const REASON_WORDS: Record<string, string> = {
+  pacs_unreachable: "PACS did not answer",
+  dead_lettered: "gave up after repeated errors",
+  destination_misconfigured: "PACS settings need fixing",
+  not_confirmed: "PACS did not list the image afterwards",
+  too_large: "image too large for the PACS",
+  sop_class_not_allowed: "kind of image not allowed for this PACS",
+  checksum_mismatch: "damaged in transit",
+  not_dicom: "not a DICOM file",
+  expired: "upload expired before it was complete",
+  cancelled: "cancelled on the device",
+  timeout: "PACS too slow to answer",
+  network: "network error",
+  auth: "PACS refused RelayPACS's credentials",
+  association_rejected: "PACS refused the DICOM connection",
+  other: "other",
+  "0110": "PACS processing failure",
+  "0122": "kind of image not supported by the PACS",
+  "0124": "not authorised by the PACS",
+  "0213": "PACS short of resources",
+  A700: "PACS out of storage space",
+  A900: "image did not match its kind",
+  C000: "PACS could not read the image",
+  C122: "compression not supported by the PACS",
+  B000: "stored, details adjusted by the PACS",
+  B00E: "already in the PACS",
+};
+
+/** "PACS out of storage space (A700)"; an unknown code reads as itself. */
+export function reasonWords(code: string): string {
+  const words = REASON_WORDS[code] ?? REASON_WORDS[code.toUpperCase()];
+  if (words) return code === "other" ? words : `${words} (${code})`;
+  return /^[0-9A-Fa-f]{4}$/.test(code)
+    ? `PACS status ${code.toUpperCase()}`
+    : code.replaceAll("_", " ");
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Metrics } from "../../session/contract";
+import { reasonWords } from "./admin-words";
 import { offlineBars } from "./dashboard";
 
 const DAY = 86_400_000;
@@ -41,5 +42,20 @@ describe("the dashboard's offline queue chart", () => {
       { value: 1, tone: "bad" },
     ]);
     expect(bars[1]?.title).toBe("2 Mar: 3 queued offline, 2 delivered");
+  });
+});
+
+describe("reasonWords", () => {
+  it("puts known codes in words, keeping the code for support", () => {
+    expect(reasonWords("A700")).toBe("PACS out of storage space (A700)");
+    expect(reasonWords("destination_misconfigured")).toBe(
+      "PACS settings need fixing (destination_misconfigured)",
+    );
+    expect(reasonWords("other")).toBe("other");
+  });
+
+  it("reads an unknown DICOM status or code as itself, never as nothing", () => {
+    expect(reasonWords("a7ff")).toBe("PACS status A7FF");
+    expect(reasonWords("some_new_code")).toBe("some new code");
   });
 });
