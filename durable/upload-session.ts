@@ -10,7 +10,7 @@ import type {
   SessionStatus,
 } from "../worker/contract";
 import { readDicomHeader } from "../worker/dicom/header";
-import { fail, type Result } from "../worker/errors";
+import { fail, NO_SUCH_UPLOAD, type Result } from "../worker/errors";
 import {
   deleteSessionObjects,
   readRange,
@@ -35,6 +35,10 @@ import {
   type SessionMeta as Meta,
 } from "./session-store";
 import { decideVerdicts, type FileFacts } from "./verdicts";
+import { mapPool } from "../worker/pool";
+
+/** Files hashed at once when a session completes. */
+const VERIFY_CONCURRENCY = 2;
 
 export interface InitArgs {
   sessionId: string;
@@ -69,7 +73,8 @@ const REFUSED: Record<
 > = {
   not_receiving: {
     code: "session_not_receiving",
-    message: "This upload is no longer taking files (it was completed or has expired).",
+    message:
+      "This upload is no longer taking files (it was completed or has expired). Start a new upload for any files still to send.",
   },
   incomplete: {
     code: "session_incomplete",
@@ -229,11 +234,15 @@ export class UploadSession extends DurableObject<Env> {
   /** Decides a chunk before its bytes are written, so no-ops and conflicts cost no R2 write. */
   async checkChunk(file: number, offset: number, size: number, sha256: string) {
     const meta = this.loadMeta();
-    if (!meta) return fail("not_found", "This upload does not exist.");
+    if (!meta) return fail("not_found", NO_SUCH_UPLOAD);
     if (meta.phase.kind !== "receiving")
       return this.refused(new TransitionRefused("not_receiving", meta.phase.kind));
     const row = this.files().find((f) => f.idx === file);
-    if (!row) return fail("chunk_out_of_range", "This upload has no file with that number.");
+    if (!row)
+      return fail(
+        "chunk_out_of_range",
+        "This upload has no file with that number. Update the app and try again.",
+      );
     const decision = decideChunk(
       this.chunks(file),
       row.size,
@@ -257,7 +266,7 @@ export class UploadSession extends DurableObject<Env> {
     const checked = await this.checkChunk(file, offset, size, sha256);
     if (!checked.ok || !checked.ack.stored) return checked;
     const meta = this.loadMeta();
-    if (!meta) return fail("not_found", "This upload does not exist.");
+    if (!meta) return fail("not_found", NO_SUCH_UPLOAD);
     this.sql.exec(
       "INSERT INTO chunks (file, offset, size, sha256, key) VALUES (?, ?, ?, ?, ?)",
       file,
@@ -276,13 +285,13 @@ export class UploadSession extends DurableObject<Env> {
 
   async getStatus(): Promise<Result<{ status: SessionStatus; ownerId: string; clinicId: string }>> {
     const meta = this.loadMeta();
-    if (!meta) return fail("not_found", "This upload does not exist.");
+    if (!meta) return fail("not_found", NO_SUCH_UPLOAD);
     return { ok: true, status: this.status(meta), ownerId: meta.ownerId, clinicId: meta.clinicId };
   }
 
   async complete(): Promise<Result<{ status: SessionStatus }>> {
     const meta = this.loadMeta();
-    if (!meta) return fail("not_found", "This upload does not exist.");
+    if (!meta) return fail("not_found", NO_SUCH_UPLOAD);
     // Already past receiving: completing again is a no-op that returns the current status.
     if (meta.phase.kind !== "receiving" && meta.phase.kind !== "expired") {
       return { ok: true, status: this.status(meta) };
@@ -314,23 +323,28 @@ export class UploadSession extends DurableObject<Env> {
 
   /** Whole-file SHA-256 (streamed) and a header read from a slice, for every file not yet verified. */
   private async verify(meta: Meta): Promise<Meta> {
-    const facts: FileFacts[] = [];
-    for (const f of this.files()) {
-      const refs = this.chunks(f.idx);
-      const actual = await sha256OfFile(this.env.CHUNKS, refs);
-      const read = (start: number, end: number) =>
-        readRange(this.env.CHUNKS, refs, start, Math.min(end, f.size));
-      const header =
-        actual === f.sha256
-          ? await readDicomHeader(read, f.size)
-          : { ok: false as const, code: "checksum_mismatch", message: "" };
-      facts.push({
-        index: f.idx,
-        sha256: f.sha256,
-        checksumMatches: actual === f.sha256,
-        header: header.ok ? { ok: true, ...header.header } : header,
-      });
-    }
+    // A few files at once: each hash streams its chunks from R2, so overlapping the reads hides
+    // their latency; the bound keeps memory flat (each stream holds one chunk read at a time).
+    const facts: FileFacts[] = await mapPool(
+      this.files(),
+      VERIFY_CONCURRENCY,
+      async (f): Promise<FileFacts> => {
+        const refs = this.chunks(f.idx);
+        const actual = await sha256OfFile(this.env.CHUNKS, refs);
+        const read = (start: number, end: number) =>
+          readRange(this.env.CHUNKS, refs, start, Math.min(end, f.size));
+        const header =
+          actual === f.sha256
+            ? await readDicomHeader(read, f.size)
+            : { ok: false as const, code: "checksum_mismatch", message: "" };
+        return {
+          index: f.idx,
+          sha256: f.sha256,
+          checksumMatches: actual === f.sha256,
+          header: header.ok ? { ok: true, ...header.header } : header,
+        };
+      },
+    );
     const summary = decideVerdicts(facts, this.allowList());
     this.ctx.storage.transactionSync(() => {
       for (const fact of facts) {
@@ -469,7 +483,7 @@ export class UploadSession extends DurableObject<Env> {
   /** An admin sends a failed or partly delivered session again (fresh attempts). */
   async redrive(): Promise<Result<{ status: SessionStatus }>> {
     const meta = this.loadMeta();
-    if (!meta) return fail("not_found", "This upload does not exist.");
+    if (!meta) return fail("not_found", NO_SUCH_UPLOAD);
     if (meta.phase.kind !== "failed" && meta.phase.kind !== "partially_delivered") {
       return fail(
         "session_not_receiving",
@@ -524,13 +538,16 @@ function chunkDecisionResult(
           : "A different piece was already received at this position of the file. The file may have changed since it was chosen; choose it again.",
       );
     case "out_of_range":
-      return fail("chunk_out_of_range", "This piece lies outside the file's declared size.");
+      return fail(
+        "chunk_out_of_range",
+        "This piece lies outside the file's declared size. Update the app and try again.",
+      );
     case "bad_size":
       return fail(
         "chunk_size_invalid",
         decision.reason === "too_large"
           ? "This piece is larger than the server accepts. Send smaller pieces."
-          : "This piece is smaller than the server accepts (only a file's last piece may be smaller).",
+          : "This piece is smaller than the server accepts (only a file's last piece may be smaller). Update the app and try again.",
       );
     default: {
       const never: never = decision;

@@ -74,6 +74,10 @@ export class AppError extends Error {
   }
 }
 
+/** For an upload id that does not exist or is not the caller's: the same words, so nobody
+ * learns which. */
+export const NO_SUCH_UPLOAD = "This upload does not exist. Send the study again from the app.";
+
 /** 429 with a Retry-After header (app.ts sets it from `retryAfterSeconds`). */
 export class TooManyAttempts extends AppError {
   constructor(readonly retryAfterSeconds: number) {

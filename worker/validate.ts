@@ -16,12 +16,15 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
       },
     );
   }
-  const parsed = schema.safeParse(raw);
+  // The contract's own words where it has them ("at least 10 characters"); never zod's defaults,
+  // which read "expected array, received undefined".
+  const parsed = schema.safeParse(raw, { error: () => "missing or not valid" });
   if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.join(".") || "body";
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join(".") || "body";
     throw new AppError(
       "bad_request",
-      `The request was not understood (${where}: ${parsed.error.issues[0]?.message ?? "invalid"}). Update the app and try again.`,
+      `The request was not understood (${where}: ${issue?.message ?? "missing or not valid"}). Update the app and try again.`,
       { cause: parsed.error },
     );
   }
@@ -31,7 +34,10 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
 /** A non-negative integer path parameter, or a 400 naming it. */
 export function intParam(value: string | undefined, name: string): number {
   if (value === undefined || !/^\d{1,15}$/.test(value)) {
-    throw new AppError("bad_request", `The ${name} in the address is not a valid number.`);
+    throw new AppError(
+      "bad_request",
+      `The ${name} in the address is not a valid number. Update the app and try again.`,
+    );
   }
   return Number(value);
 }

@@ -4,7 +4,7 @@
 // access token of the user who owns the session (checked against D1 by the route).
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { AppError } from "../errors";
+import { AppError, NO_SUCH_UPLOAD } from "../errors";
 import { checkSession } from "./sessions";
 import { verifyAccessToken, verifyUploadToken, type Principal } from "./tokens";
 
@@ -41,7 +41,7 @@ export const requireAccess = createMiddleware<AppEnv>(async (c, next) => {
 /** For /api/uploads/:id/*: the upload token of that very session. */
 export const requireUploadToken = createMiddleware<AppEnv>(async (c, next) => {
   const sessionId = c.req.param("id");
-  if (!sessionId) throw new AppError("not_found", "This upload does not exist.");
+  if (!sessionId) throw new AppError("not_found", NO_SUCH_UPLOAD);
   c.set(
     "principal",
     await authenticateUpload(c.env, bearer(c.req.header("authorization")), sessionId),

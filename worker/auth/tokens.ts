@@ -100,9 +100,13 @@ async function verify(
         cause,
       });
     }
-    throw new AppError("unauthorized", "You are not signed in, or your sign-in is not valid.", {
-      cause,
-    });
+    throw new AppError(
+      "unauthorized",
+      "You are not signed in, or your sign-in is not valid. Sign in again.",
+      {
+        cause,
+      },
+    );
   }
 }
 

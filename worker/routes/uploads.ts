@@ -19,7 +19,7 @@ import {
   type InitUploadResponse,
   type TokenResponse,
 } from "../contract";
-import { AppError, unwrap } from "../errors";
+import { AppError, NO_SUCH_UPLOAD, unwrap } from "../errors";
 import { destinationFor } from "../forward/destination";
 import { randomHex } from "../hex";
 import { log } from "../log";
@@ -34,8 +34,7 @@ function sessionStub(env: Env, id: string) {
 
 function sessionIdParam(c: Context<AppEnv>): string {
   const id = c.req.param("id");
-  if (!id || !/^[0-9a-f]{32}$/.test(id))
-    throw new AppError("not_found", "This upload does not exist.");
+  if (!id || !/^[0-9a-f]{32}$/.test(id)) throw new AppError("not_found", NO_SUCH_UPLOAD);
   return id;
 }
 
@@ -60,7 +59,7 @@ export const uploads = new Hono<AppEnv>()
     if (body.files.some((f) => f.size > limits.maxFileSize)) {
       throw new AppError(
         "limit_exceeded",
-        `A file is larger than the ${Math.round(limits.maxFileSize / MiB)} MB this server accepts.`,
+        `A file is larger than the ${Math.round(limits.maxFileSize / MiB)} MB this server accepts. Leave it out, or ask your administrator to raise the limit.`,
       );
     }
     if (total > limits.maxSessionBytes) {
@@ -115,7 +114,7 @@ export const uploads = new Hono<AppEnv>()
     const id = sessionIdParam(c);
     const principal = c.get("principal");
     if (!(await ownedSession(c.env, id, principal.sub)))
-      throw new AppError("not_found", "This upload does not exist.");
+      throw new AppError("not_found", NO_SUCH_UPLOAD);
     const { token, expiresAt } = await signUploadToken(c.env.JWT_SECRET, principal, id);
     const response: TokenResponse = { uploadToken: token, tokenExpiresAt: expiresAt };
     return c.json(response);
@@ -179,7 +178,7 @@ export const uploads = new Hono<AppEnv>()
     } catch {
       const principal = await authenticateAccess(c.env, token);
       if (!(await ownedSession(c.env, id, principal.sub)))
-        throw new AppError("not_found", "This upload does not exist.");
+        throw new AppError("not_found", NO_SUCH_UPLOAD);
     }
     const { status } = unwrap(await sessionStub(c.env, id).getStatus());
     return c.json(status);

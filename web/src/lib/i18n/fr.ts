@@ -99,7 +99,7 @@ function problem(p: IntakeProblem): string {
     case "rar-reference":
       return "Ce fichier est enregistré dans l'archive RAR comme une référence à un autre fichier, qui ne peut pas être extraite ici. Refaites l'archive sans références de fichiers, ou envoyez-la en ZIP.";
     case "link":
-      return "C'est un lien vers un autre fichier, pas un fichier : il a été ignoré.";
+      return "C'est un lien vers un autre fichier, pas un fichier : il a été ignoré. Si le fichier vers lequel il pointe doit être envoyé, choisissez ce fichier lui-même.";
     case "unpacker-failed":
       return "Cette application n'a pas pu lancer son outil de décompression pour cette archive. Rechargez l'application et réessayez.";
     case "out-of-memory":

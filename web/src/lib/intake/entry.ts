@@ -45,15 +45,23 @@ const SYSTEM_FOLDERS = new Set(["__macosx", "$recycle.bin", "system volume infor
  * Thumbs.db / desktop.ini and recycle bins.
  */
 export function isIgnoredPath(path: string): boolean {
-  const parts = path.split("/").filter(Boolean);
+  const parts = normalisePath(path).split("/");
   const name = parts.at(-1)?.toLowerCase() ?? "";
   if (name.startsWith(".") || SYSTEM_NAMES.has(name)) return true;
   return parts.some((part) => part.startsWith(".") || SYSTEM_FOLDERS.has(part.toLowerCase()));
 }
 
-/** "a\\b//c/" and "/a/b/c" both become "a/b/c". */
+/**
+ * "a\\b//c/", "/a/b/c" and "../../a/./b/c" all become "a/b/c". An archive member named
+ * "../../etc/passwd" stays inside its archive, and "." or ".." is never taken for a hidden
+ * (dot) folder: that silently dropped such members, DICOM files among them.
+ */
 export function normalisePath(path: string): string {
-  return path.replaceAll("\\", "/").split("/").filter(Boolean).join("/");
+  return path
+    .replaceAll("\\", "/")
+    .split("/")
+    .filter((part) => part !== "" && part !== "." && part !== "..")
+    .join("/");
 }
 
 /** Reads bytes [start, end) of an entry in pieces of `chunkBytes`, in order. */

@@ -96,7 +96,7 @@ export function describeProblem(problem: IntakeProblem): string {
     case "rar-reference":
       return "This file is stored in the RAR archive as a reference to another file, which cannot be unpacked here. Make the archive again without file references, or send it as a ZIP.";
     case "link":
-      return "This is a link to another file, not a file itself, so it was skipped.";
+      return "This is a link to another file, not a file itself, so it was skipped. If the file it points to should be sent, pick that file itself.";
     case "unpacker-failed":
       return "This app could not start its unpacker for this archive. Reload the app and try again.";
     case "out-of-memory":

@@ -40,11 +40,29 @@ function archiveProblem(reason: string): IntakeProblem {
   return { code: "archive-damaged" };
 }
 
+/**
+ * Where the library keeps an extracted member. unrar never writes outside its folder: it extracts
+ * "a/../../b/c" as "b/c" (what follows the last "../") and "/x" as "x". The listed name and the
+ * written one both map to the same key here.
+ */
+function extractedKey(name: string): string {
+  const cut = name.lastIndexOf("../");
+  return `*Extracted*/${normalisePath(cut < 0 ? name : name.slice(cut + 3))}`;
+}
+
+/**
+ * The library looks extracted bytes up under the listed name, so a member named "../x" threw a
+ * TypeError (taken for a link, and the file was lost): both sides use extractedKey instead.
+ */
+function matchExtractedNames(extractor: object): void {
+  Reflect.set(extractor, "getExtractedFileName", extractedKey);
+}
+
 /** Drops the library's own copy of an extracted file (it never frees them itself). */
 function releaseExtracted(extractor: object, name: string): void {
   const files: unknown = Reflect.get(extractor, "dataFiles");
   if (typeof files === "object" && files !== null) {
-    Reflect.deleteProperty(files, `*Extracted*/${name}`);
+    Reflect.deleteProperty(files, extractedKey(name));
   }
 }
 
@@ -120,7 +138,12 @@ export async function* expandRar(
   const data = wholeBuffer(await archive.read(0, archive.size));
   const open = async () => {
     const wasmBinary = await options.wasmBinary?.();
-    return createExtractorFromData({ data, ...(wasmBinary ? { wasmBinary } : {}) });
+    const extractor = await createExtractorFromData({
+      data,
+      ...(wasmBinary ? { wasmBinary } : {}),
+    });
+    matchExtractedNames(extractor);
+    return extractor;
   };
   let extractor: Extractor<Uint8Array>;
   try {

@@ -42,10 +42,15 @@ describe("isIgnoredPath", () => {
     ".Trashes/x",
   ])("%s is system clutter", (path) => expect(isIgnoredPath(path)).toBe(true));
 
-  it.each(["CD/DICOM/IM0001", "DICOMDIR", "study.zip", "CT/1.2.840.113619.dcm"])(
-    "%s is kept",
-    (path) => expect(isIgnoredPath(path)).toBe(false),
-  );
+  it.each([
+    "CD/DICOM/IM0001",
+    "DICOMDIR",
+    "study.zip",
+    "CT/1.2.840.113619.dcm",
+    // Archive members named with "." or ".." are not hidden folders.
+    "../../CT/IM0001",
+    "./IM0001",
+  ])("%s is kept", (path) => expect(isIgnoredPath(path)).toBe(false));
 });
 
 describe("entriesFromFiles", () => {
