@@ -1,5 +1,5 @@
 // Makes a fresh Debian machine able to run RelayPACS locally: the Debian packages (Orthanc, its
-// DICOMweb plugin, dcmtk, dicom3tools, Chromium, socat) and the npm dependencies.
+// DICOMweb plugin, dcmtk, dicom3tools, Chromium, socat, sqlite3) and the npm dependencies.
 // Installs them only when missing; never upgrades anything that is already there.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +12,7 @@ export const DEBIAN_PACKAGES = [
   "dicom3tools",
   "chromium",
   "socat",
+  "sqlite3",
 ];
 
 /** What each need is satisfied by: an absolute path, or a command looked up on PATH. */
@@ -22,6 +23,8 @@ const REQUIREMENTS = {
   dciodvfy: "dciodvfy",
   storescp: "storescp",
   socat: "socat",
+  // The fault matrix reads wrangler's local R2 index (no route lists the bucket, on purpose).
+  sqlite3: "sqlite3",
 };
 export const ALL_NEEDS = Object.keys(REQUIREMENTS);
 

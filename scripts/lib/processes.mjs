@@ -168,10 +168,11 @@ const repoRoot = new URL("../..", import.meta.url).pathname;
 
 /**
  * Runs the project's wrangler (not npx: a direct child, so SIGTERM reaches wrangler itself) with
- * telemetry off. Returns its stdout.
+ * telemetry off, from the repo root or `cwd` (a directory with its own wrangler.toml). Returns its
+ * stdout.
  */
-export function wrangler(args, { env } = {}) {
-  return run(process.execPath, [WRANGLER_JS, ...args], { cwd: repoRoot, env: wranglerEnv(env) });
+export function wrangler(args, { env, cwd = repoRoot } = {}) {
+  return run(process.execPath, [WRANGLER_JS, ...args], { cwd, env: wranglerEnv(env) });
 }
 export const WRANGLER_JS = `${repoRoot}node_modules/wrangler/bin/wrangler.js`;
 export function wranglerEnv(extra = {}) {

@@ -8,7 +8,8 @@
 //   /script-{key}/...       answer POSTs with the responses scripted for {key}, in order, then
 //                           pass through. Script with PUT /_script/{key} and a JSON body
 //                           [{ "status": 503 }, { "status": 409, "body": {...} }, ...]
-//   GET /_count/{key}       how many requests {key}'s prefix has seen, as JSON
+//   GET /_count/{key}       how many requests {key}'s prefix has seen, as JSON; and
+//   GET /_count/{key}-refused how many of them it answered itself (a 413 or a scripted answer)
 //
 // Tests inside workerd reach it over loopback like any PACS. Node only.
 import http from "node:http";
@@ -82,6 +83,7 @@ export async function startFakePacs(orthancUrl: string): Promise<FakePacs> {
       if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
       if (limit !== undefined && Number(req.headers["content-length"] ?? 0) > Number(limit)) {
         await drain(req);
+        counts.set(`${prefix}-refused`, (counts.get(`${prefix}-refused`) ?? 0) + 1);
         res.writeHead(413, { "content-type": "text/html" });
         res.end("<html><body><h1>413 Request Entity Too Large</h1></body></html>");
         return;
@@ -91,6 +93,7 @@ export async function startFakePacs(orthancUrl: string): Promise<FakePacs> {
         const next = scripts.get(key)?.shift();
         if (next) {
           await drain(req);
+          counts.set(`${key}-refused`, (counts.get(`${key}-refused`) ?? 0) + 1);
           const body = next.body === undefined ? "" : JSON.stringify(next.body);
           res.writeHead(next.status, {
             "content-type": next.contentType ?? "application/dicom+json",
