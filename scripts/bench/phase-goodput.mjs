@@ -6,6 +6,9 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
+const ESC = String.fromCharCode(27);
+/** vitest colours numbers in console output: drop the colour codes before reading them. */
+const plain = (text) => text.replaceAll(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "");
 const LINE = /goodput: (\d+) bytes in ([\d.]+) s = ([\d.]+)% of 1 Mbit\/s/;
 
 export async function goodputPhase(ctx) {
@@ -30,6 +33,7 @@ export async function goodputPhase(ctx) {
     child.on("error", () => resolve(1));
     child.on("exit", (c) => resolve(c ?? 1));
   });
+  output = plain(output);
   const match = LINE.exec(output);
   if (!match) {
     throw new Error(

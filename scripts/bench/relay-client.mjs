@@ -147,8 +147,24 @@ export async function pollUntil(url, token, sessionId, done, { everyMs = 250, ti
     // and then (see http.mjs json).
     const status = await getStatus(url, token, sessionId, 5000);
     if (done(status)) return { status, ms: performance.now() - started };
-    if (TERMINAL.has(status.state))
-      throw new Error(`session ended ${status.state}: ${status.message}`);
+    if (TERMINAL.has(status.state)) {
+      // What the relay said about the files it did not deliver (codes and words, no PHI).
+      const why = new Map();
+      for (const f of status.files ?? []) {
+        const o = f.outcome;
+        if (o && (o.status === "stored" || o.status === "warning")) continue;
+        const key = o
+          ? `${o.status}${o.code ? ` ${o.code}` : ""}: ${o.message ?? ""}`
+          : "no outcome";
+        why.set(key, (why.get(key) ?? 0) + 1);
+      }
+      const missing = (status.files ?? []).flatMap((f, i) => (f.outcome ? [] : [f.index ?? i]));
+      if (process.env.BENCH_DEBUG) console.log("no outcome:", JSON.stringify(missing));
+      const detail = [...why].map(([k, n]) => `${n} x ${k}`).join("; ");
+      throw new Error(
+        `session ended ${status.state}: ${status.message}${detail ? ` (${detail})` : ""}`,
+      );
+    }
     if (performance.now() - started > timeoutMs)
       throw new Error(`session still ${status.state} after ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, everyMs));

@@ -19,7 +19,6 @@ export function stowAdapter(destination: ResolvedDestination): PacsAdapter {
   };
 
   return {
-    inFlight: 2,
     async store(batch): Promise<StoreResult> {
       const attempt = await sendStow(
         { baseUrl, authorization: destination.authorization, timeoutMs },
