@@ -8,6 +8,7 @@ import {
 } from "./session-machine";
 
 const TTL = 1000;
+const WD = 300;
 const at = (phase: Phase, lastActivity = 0): Session => ({ phase, lastActivity });
 
 describe("upload session state machine", () => {
@@ -18,14 +19,14 @@ describe("upload session state machine", () => {
   });
 
   it("a stored chunk keeps the session receiving and pushes the idle alarm back", () => {
-    const t = transition(at({ kind: "receiving" }), { type: "chunk_stored", now: 500 }, TTL);
+    const t = transition(at({ kind: "receiving" }), { type: "chunk_stored", now: 500 }, TTL, WD);
     expect(t.session).toEqual({ phase: { kind: "receiving" }, lastActivity: 500 });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1500 }]);
   });
 
   it("a chunk after complete is refused", () => {
     expect(() =>
-      transition(at({ kind: "queued", attempts: 0 }), { type: "chunk_stored", now: 1 }, TTL),
+      transition(at({ kind: "queued", attempts: 0 }), { type: "chunk_stored", now: 1 }, TTL, WD),
     ).toThrow(TransitionRefused);
   });
 
@@ -35,6 +36,7 @@ describe("upload session state machine", () => {
         at({ kind: "receiving" }),
         { type: "complete_requested", now: 1, allBytesReceived: false },
         TTL,
+        WD,
       );
       expect.unreachable();
     } catch (e) {
@@ -48,6 +50,7 @@ describe("upload session state machine", () => {
       at({ kind: "receiving" }),
       { type: "complete_requested", now: 1, allBytesReceived: true },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "verifying" });
     expect(t.effects).toEqual([{ type: "verify_files" }]);
@@ -59,6 +62,7 @@ describe("upload session state machine", () => {
         at({ kind: "verifying" }),
         { type: "complete_requested", now: 1, allBytesReceived: true },
         TTL,
+        WD,
       ),
     ).toThrow(TransitionRefused);
   });
@@ -68,9 +72,14 @@ describe("upload session state machine", () => {
       at({ kind: "verifying" }),
       { type: "verified", now: 2, accepted: 3, needsReupload: false },
       TTL,
+      WD,
     );
-    expect(t.session.phase).toEqual({ kind: "queued", attempts: 0 });
-    expect(t.effects.map((e) => e.type)).toEqual(["enqueue_forward", "schedule_alarm"]);
+    expect(t.session.phase).toEqual({ kind: "queued", attempts: 0, dueAt: 2 });
+    // The alarm is the forward watchdog while the queue has the session.
+    expect(t.effects).toEqual([
+      { type: "enqueue_forward" },
+      { type: "schedule_alarm", at: 2 + WD },
+    ]);
   });
 
   it("verified with a damaged file goes back to receiving for the re-send", () => {
@@ -78,6 +87,7 @@ describe("upload session state machine", () => {
       at({ kind: "verifying" }),
       { type: "verified", now: 2, accepted: 2, needsReupload: true },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "receiving" });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1002 }]);
@@ -88,6 +98,7 @@ describe("upload session state machine", () => {
       at({ kind: "verifying" }),
       { type: "verified", now: 2, accepted: 0, needsReupload: false },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "failed", at: 2, reason: "nothing_acceptable" });
     expect(t.effects.map((e) => e.type)).toContain("delete_objects");
@@ -99,6 +110,7 @@ describe("upload session state machine", () => {
         at({ kind: "receiving" }),
         { type: "verified", now: 2, accepted: 1, needsReupload: false },
         TTL,
+        WD,
       ),
     ).toThrow(TransitionRefused);
   });
@@ -108,30 +120,40 @@ describe("upload session state machine", () => {
       at({ kind: "queued", attempts: 0 }),
       { type: "forward_started", now: 3 },
       TTL,
+      WD,
     );
     expect(a.session.phase).toEqual({ kind: "forwarding", attempts: 1 });
-    const b = transition(a.session, { type: "forward_started", now: 4 }, TTL);
+    expect(a.effects).toEqual([{ type: "schedule_alarm", at: 3 + WD }]);
+    const b = transition(a.session, { type: "forward_started", now: 4 }, TTL, WD);
     expect(b.session.phase).toEqual({ kind: "forwarding", attempts: 2 });
   });
 
   it("forward_started in receiving is refused", () => {
     expect(() =>
-      transition(at({ kind: "receiving" }), { type: "forward_started", now: 3 }, TTL),
+      transition(at({ kind: "receiving" }), { type: "forward_started", now: 3 }, TTL, WD),
     ).toThrow(TransitionRefused);
   });
 
   it("a transient failure puts the session back in the queue with its attempt count", () => {
     const t = transition(
       at({ kind: "forwarding", attempts: 2 }),
-      { type: "forward_retry", now: 5 },
+      { type: "forward_retry", now: 5, delayMs: 2000 },
       TTL,
+      WD,
     );
-    expect(t.session.phase).toEqual({ kind: "queued", attempts: 2 });
+    expect(t.session.phase).toEqual({ kind: "queued", attempts: 2, dueAt: 2005 });
+    // The watchdog counts from when the queue is due to deliver, not from now.
+    expect(t.effects).toEqual([{ type: "schedule_alarm", at: 2005 + WD }]);
   });
 
   it("forward_retry outside forwarding is refused", () => {
     expect(() =>
-      transition(at({ kind: "queued", attempts: 1 }), { type: "forward_retry", now: 5 }, TTL),
+      transition(
+        at({ kind: "queued", attempts: 1 }),
+        { type: "forward_retry", now: 5, delayMs: 0 },
+        TTL,
+        WD,
+      ),
     ).toThrow(TransitionRefused);
   });
 
@@ -140,6 +162,7 @@ describe("upload session state machine", () => {
       at({ kind: "forwarding", attempts: 1 }),
       { type: "forward_finished", now: 6, stored: 3, failed: 0 },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "delivered", at: 6 });
     expect(t.effects).toEqual([{ type: "delete_objects" }, { type: "forget_phi" }]);
@@ -150,6 +173,7 @@ describe("upload session state machine", () => {
       at({ kind: "forwarding", attempts: 1 }),
       { type: "forward_finished", now: 6, stored: 2, failed: 1 },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "partially_delivered", at: 6 });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1006 }]);
@@ -160,6 +184,7 @@ describe("upload session state machine", () => {
       at({ kind: "forwarding", attempts: 1 }),
       { type: "forward_finished", now: 6, stored: 0, failed: 2 },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "failed", at: 6, reason: "pacs_refused" });
   });
@@ -170,6 +195,7 @@ describe("upload session state machine", () => {
         at({ kind: "queued", attempts: 0 }),
         { type: "forward_finished", now: 6, stored: 1, failed: 0 },
         TTL,
+        WD,
       ),
     ).toThrow(TransitionRefused);
   });
@@ -179,6 +205,7 @@ describe("upload session state machine", () => {
       at({ kind: "forwarding", attempts: 10 }),
       { type: "forward_gave_up", now: 7, reason: "pacs_unreachable" },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "failed", at: 7, reason: "pacs_unreachable" });
     expect(() =>
@@ -186,6 +213,7 @@ describe("upload session state machine", () => {
         at({ kind: "delivered", at: 1 }),
         { type: "forward_gave_up", now: 7, reason: "x" },
         TTL,
+        WD,
       ),
     ).toThrow(TransitionRefused);
   });
@@ -195,11 +223,11 @@ describe("upload session state machine", () => {
       { kind: "failed", at: 1, reason: "pacs_unreachable" },
       { kind: "partially_delivered", at: 1 },
     ] satisfies Phase[]) {
-      const t = transition(at(phase), { type: "redrive", now: 50 }, TTL);
-      expect(t.session.phase).toEqual({ kind: "queued", attempts: 0 });
+      const t = transition(at(phase), { type: "redrive", now: 50 }, TTL, WD);
+      expect(t.session.phase).toEqual({ kind: "queued", attempts: 0, dueAt: 50 });
       expect(t.effects).toEqual([
         { type: "enqueue_forward" },
-        { type: "schedule_alarm", at: 50 + TTL },
+        { type: "schedule_alarm", at: 50 + WD },
       ]);
     }
     for (const phase of [
@@ -209,7 +237,7 @@ describe("upload session state machine", () => {
       { kind: "delivered", at: 1 },
       { kind: "expired", at: 1 },
     ] satisfies Phase[]) {
-      expect(() => transition(at(phase), { type: "redrive", now: 50 }, TTL)).toThrow(
+      expect(() => transition(at(phase), { type: "redrive", now: 50 }, TTL, WD)).toThrow(
         TransitionRefused,
       );
     }
@@ -220,6 +248,7 @@ describe("upload session state machine", () => {
       at({ kind: "receiving" }, 100),
       { type: "alarm", now: 600, lastActivity: 100, ttlMs: TTL },
       TTL,
+      WD,
     );
     expect(t.session.phase).toEqual({ kind: "receiving" });
     expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1100 }]);
@@ -228,7 +257,6 @@ describe("upload session state machine", () => {
   it("an alarm after the idle deadline expires the session and deletes everything", () => {
     for (const phase of [
       { kind: "receiving" },
-      { kind: "queued", attempts: 1 },
       { kind: "partially_delivered", at: 1 },
       { kind: "failed", at: 1, reason: "pacs_refused" },
     ] satisfies Phase[]) {
@@ -236,6 +264,7 @@ describe("upload session state machine", () => {
         at(phase, 100),
         { type: "alarm", now: 1100, lastActivity: 100, ttlMs: TTL },
         TTL,
+        WD,
       );
       expect(t.session.phase).toEqual({ kind: "expired", at: 1100 });
       expect(t.effects).toEqual([{ type: "delete_objects" }, { type: "forget_phi" }]);
@@ -251,9 +280,119 @@ describe("upload session state machine", () => {
         at(phase),
         { type: "alarm", now: 5000, lastActivity: 0, ttlMs: TTL },
         TTL,
+        WD,
       );
       expect(t.session.phase).toEqual(phase);
       expect(t.effects).toEqual([{ type: "delete_objects" }]);
     }
+  });
+
+  describe("forward watchdog (a lost queue message)", () => {
+    const alarm = (now: number, lastActivity: number) =>
+      ({ type: "alarm", now, lastActivity, ttlMs: TTL }) as const;
+
+    it("queued past its due time plus the watchdog: sent again, attempts kept", () => {
+      const t = transition(
+        at({ kind: "queued", attempts: 3, dueAt: 500 }, 100),
+        alarm(800, 100),
+        TTL,
+        WD,
+      );
+      expect(t.session).toEqual({
+        phase: { kind: "queued", attempts: 3, dueAt: 800 },
+        lastActivity: 800,
+      });
+      expect(t.effects).toEqual([
+        { type: "enqueue_forward" },
+        { type: "schedule_alarm", at: 800 + WD },
+      ]);
+    });
+
+    it("queued before its due time plus the watchdog: only re-arms for that time", () => {
+      const session = at({ kind: "queued", attempts: 1, dueAt: 2000 }, 100);
+      const t = transition(session, alarm(2200, 100), TTL, WD);
+      expect(t.session).toBe(session);
+      expect(t.effects).toEqual([{ type: "schedule_alarm", at: 2000 + WD }]);
+    });
+
+    it("a queued session stored before dueAt existed counts from its last activity", () => {
+      const early = transition(at({ kind: "queued", attempts: 0 }, 100), alarm(399, 100), TTL, WD);
+      expect(early.effects).toEqual([{ type: "schedule_alarm", at: 100 + WD }]);
+      const late = transition(at({ kind: "queued", attempts: 0 }, 100), alarm(400, 100), TTL, WD);
+      expect(late.effects.map((e) => e.type)).toEqual(["enqueue_forward", "schedule_alarm"]);
+    });
+
+    it("forwarding with recent progress is left alone; progress moves the watchdog", () => {
+      const started = transition(
+        at({ kind: "queued", attempts: 0, dueAt: 0 }),
+        { type: "forward_started", now: 100 },
+        TTL,
+        WD,
+      );
+      const moving = transition(started.session, { type: "forward_progress", now: 350 }, TTL, WD);
+      expect(moving.session).toEqual({
+        phase: { kind: "forwarding", attempts: 1 },
+        lastActivity: 350,
+      });
+      expect(moving.effects).toEqual([]);
+      // The alarm set at start (100 + WD) fires: the forward moved since, so no re-send.
+      const t = transition(moving.session, alarm(100 + WD, 350), TTL, WD);
+      expect(t.session).toBe(moving.session);
+      expect(t.effects).toEqual([{ type: "schedule_alarm", at: 350 + WD }]);
+    });
+
+    it("forwarding without progress for the watchdog period: queued again, attempts kept", () => {
+      const t = transition(at({ kind: "forwarding", attempts: 4 }, 100), alarm(400, 100), TTL, WD);
+      expect(t.session).toEqual({
+        phase: { kind: "queued", attempts: 4, dueAt: 400 },
+        lastActivity: 400,
+      });
+      expect(t.effects).toEqual([
+        { type: "enqueue_forward" },
+        { type: "schedule_alarm", at: 400 + WD },
+      ]);
+      // The next consumer counts on from there, toward the attempt limit.
+      const next = transition(t.session, { type: "forward_started", now: 410 }, TTL, WD);
+      expect(next.session.phase).toEqual({ kind: "forwarding", attempts: 5 });
+    });
+
+    it("a queued or forwarding session is never expired by the idle deadline", () => {
+      for (const phase of [
+        { kind: "queued", attempts: 1, dueAt: 0 },
+        { kind: "forwarding", attempts: 1 },
+      ] satisfies Phase[]) {
+        const t = transition(at(phase, 0), alarm(5 * TTL, 0), TTL, WD);
+        expect(t.session.phase.kind).toBe("queued");
+        expect(t.effects.map((e) => e.type)).toEqual(["enqueue_forward", "schedule_alarm"]);
+      }
+    });
+
+    it("progress outside forwarding changes nothing", () => {
+      for (const phase of [
+        { kind: "queued", attempts: 1, dueAt: 0 },
+        { kind: "delivered", at: 1 },
+      ] satisfies Phase[]) {
+        const session = at(phase, 7);
+        const t = transition(session, { type: "forward_progress", now: 99 }, TTL, WD);
+        expect(t).toEqual({ session, effects: [] });
+      }
+    });
+
+    it("a receiving session still expires on its idle deadline, not the watchdog", () => {
+      const idle = at({ kind: "receiving" }, 100);
+      expect(transition(idle, alarm(100 + WD, 100), TTL, WD).effects).toEqual([
+        { type: "schedule_alarm", at: 100 + TTL },
+      ]);
+      expect(transition(idle, alarm(100 + TTL, 100), TTL, WD).session.phase).toEqual({
+        kind: "expired",
+        at: 100 + TTL,
+      });
+    });
+
+    it("a delivered session's alarm (the watchdog's, left set) still deletes the bytes", () => {
+      const delivered = at({ kind: "delivered", at: 50 }, 50);
+      const t = transition(delivered, alarm(50 + WD, 50), TTL, WD);
+      expect(t).toEqual({ session: delivered, effects: [{ type: "delete_objects" }] });
+    });
   });
 });

@@ -5,7 +5,9 @@ import type { SessionState } from "../worker/contract";
 export type Phase =
   | { kind: "receiving" }
   | { kind: "verifying" }
-  | { kind: "queued"; attempts: number }
+  // dueAt: when the queue should deliver the forward message (absent in sessions stored before
+  // the watchdog existed; lastActivity stands in for it).
+  | { kind: "queued"; attempts: number; dueAt?: number }
   | { kind: "forwarding"; attempts: number }
   | { kind: "delivered"; at: number }
   | { kind: "partially_delivered"; at: number }
@@ -17,7 +19,8 @@ export type Event =
   | { type: "complete_requested"; now: number; allBytesReceived: boolean }
   | { type: "verified"; now: number; accepted: number; needsReupload: boolean }
   | { type: "forward_started"; now: number }
-  | { type: "forward_retry"; now: number }
+  | { type: "forward_retry"; now: number; delayMs: number }
+  | { type: "forward_progress"; now: number }
   | { type: "forward_finished"; now: number; stored: number; failed: number }
   | { type: "forward_gave_up"; now: number; reason: string }
   | { type: "redrive"; now: number }
@@ -73,7 +76,29 @@ export function newSession(now: number, ttlMs: number): Transition {
   };
 }
 
-export function transition(session: Session, event: Event, ttlMs: number): Transition {
+/**
+ * When a queued or forwarding session counts as lost: its message may have vanished (a local
+ * queue is memory only; a restart drops it) or its consumer died without a word. Queued: the
+ * watchdog period after the queue was due to deliver; forwarding: after the last progress.
+ */
+export function watchdogAt(session: Session, watchdogMs: number): number | null {
+  const { phase, lastActivity } = session;
+  if (phase.kind === "queued")
+    return Math.max(phase.dueAt ?? lastActivity, lastActivity) + watchdogMs;
+  if (phase.kind === "forwarding") return lastActivity + watchdogMs;
+  return null;
+}
+
+/**
+ * `ttlMs`: how long an idle session lives. `watchdogMs`: how long a queued or forwarding session
+ * may go without progress before its forward is sent to the queue again (see watchdogAt).
+ */
+export function transition(
+  session: Session,
+  event: Event,
+  ttlMs: number,
+  watchdogMs: number,
+): Transition {
   const { phase } = session;
   const touched = (next: Phase, effects: Effect[] = []): Transition => ({
     session: { phase: next, lastActivity: event.now },
@@ -100,20 +125,30 @@ export function transition(session: Session, event: Event, ttlMs: number): Trans
           { type: "schedule_alarm", at: event.now + ttlMs },
         ]);
       }
-      return touched({ kind: "queued", attempts: 0 }, [
+      return touched({ kind: "queued", attempts: 0, dueAt: event.now }, [
         { type: "enqueue_forward" },
-        { type: "schedule_alarm", at: event.now + ttlMs },
+        { type: "schedule_alarm", at: event.now + watchdogMs },
       ]);
     case "forward_started":
+      // The session has one alarm: while the forward is in the queue's hands it is the watchdog.
       if (phase.kind === "queued" || phase.kind === "forwarding") {
-        return touched({ kind: "forwarding", attempts: phase.attempts + 1 });
+        return touched({ kind: "forwarding", attempts: phase.attempts + 1 }, [
+          { type: "schedule_alarm", at: event.now + watchdogMs },
+        ]);
       }
       throw new TransitionRefused("not_forwardable", phase.kind);
-    case "forward_retry":
+    case "forward_progress":
+      // A batch's outcomes were recorded: a long forward that is moving is not lost. No new
+      // alarm: the one set is earlier than the new watchdog time and re-arms for it when it fires.
+      if (phase.kind !== "forwarding") return { session, effects: [] };
+      return touched(phase);
+    case "forward_retry": {
       if (phase.kind !== "forwarding") throw new TransitionRefused("not_forwardable", phase.kind);
-      return touched({ kind: "queued", attempts: phase.attempts }, [
-        { type: "schedule_alarm", at: event.now + ttlMs },
+      const dueAt = event.now + event.delayMs;
+      return touched({ kind: "queued", attempts: phase.attempts, dueAt }, [
+        { type: "schedule_alarm", at: dueAt + watchdogMs },
       ]);
+    }
     case "forward_finished": {
       if (phase.kind !== "forwarding") throw new TransitionRefused("not_forwardable", phase.kind);
       if (event.failed === 0) {
@@ -143,13 +178,25 @@ export function transition(session: Session, event: Event, ttlMs: number): Trans
       if (phase.kind !== "failed" && phase.kind !== "partially_delivered") {
         throw new TransitionRefused("not_forwardable", phase.kind);
       }
-      return touched({ kind: "queued", attempts: 0 }, [
+      return touched({ kind: "queued", attempts: 0, dueAt: event.now }, [
         { type: "enqueue_forward" },
-        { type: "schedule_alarm", at: event.now + ttlMs },
+        { type: "schedule_alarm", at: event.now + watchdogMs },
       ]);
     case "alarm": {
       if (phase.kind === "delivered" || phase.kind === "expired") {
         return { session, effects: [{ type: "delete_objects" }] };
+      }
+      const lostAt = watchdogAt(session, watchdogMs);
+      if (lostAt !== null && (phase.kind === "queued" || phase.kind === "forwarding")) {
+        if (event.now < lostAt)
+          return { session, effects: [{ type: "schedule_alarm", at: lostAt }] };
+        // The forward message is presumed lost: send it again. Safe to repeat: only instances
+        // without a stored outcome go out, the PACS keys them by SOP Instance UID, and the
+        // attempts carried over still count toward the limit.
+        return touched({ kind: "queued", attempts: phase.attempts, dueAt: event.now }, [
+          { type: "enqueue_forward" },
+          { type: "schedule_alarm", at: event.now + watchdogMs },
+        ]);
       }
       const idleUntil = session.lastActivity + event.ttlMs;
       if (event.now < idleUntil) {

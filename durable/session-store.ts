@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 export const PhaseSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("receiving") }),
   z.object({ kind: z.literal("verifying") }),
-  z.object({ kind: z.literal("queued"), attempts: z.number().int() }),
+  // dueAt is optional: sessions stored before the forward watchdog have none.
+  z.object({ kind: z.literal("queued"), attempts: z.number().int(), dueAt: z.number().optional() }),
   z.object({ kind: z.literal("forwarding"), attempts: z.number().int() }),
   z.object({ kind: z.literal("delivered"), at: z.number() }),
   z.object({ kind: z.literal("partially_delivered"), at: z.number() }),

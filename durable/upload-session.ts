@@ -36,9 +36,11 @@ import {
 } from "./session-store";
 import { decideVerdicts, type FileFacts } from "./verdicts";
 import { mapPool } from "../worker/pool";
+import { forwardWatchdogMs } from "../worker/config";
+import { log } from "../worker/log";
 
-/** Files hashed at once when a session completes. */
-const VERIFY_CONCURRENCY = 2;
+/** Files hashed at once when a session completes (one: see PacsAdapter.inFlight). */
+const VERIFY_CONCURRENCY = 1;
 
 export interface InitArgs {
   sessionId: string;
@@ -130,6 +132,7 @@ export class UploadSession extends DurableObject<Env> {
       { phase: meta.phase, lastActivity: meta.lastActivity },
       event,
       meta.ttlMs,
+      forwardWatchdogMs(this.env),
     );
     let next: Meta = { ...meta, ...session, updatedAt: event.now };
     this.saveMeta(next);
@@ -418,6 +421,10 @@ export class UploadSession extends DurableObject<Env> {
         );
       }
     });
+    // Each batch answered is progress: it keeps the forward watchdog off a long forward.
+    const meta = this.loadMeta();
+    if (meta?.phase.kind === "forwarding")
+      await this.apply(meta, { type: "forward_progress", now: Date.now() });
   }
 
   async finishForward(): Promise<SessionStatus | null> {
@@ -494,10 +501,15 @@ export class UploadSession extends DurableObject<Env> {
     return { ok: true, status: this.status(next) };
   }
 
-  async retryForward(): Promise<void> {
+  /** The consumer retries the message in `delaySeconds`; the watchdog waits that long on top. */
+  async retryForward(delaySeconds: number): Promise<void> {
     const meta = this.loadMeta();
     if (meta?.phase.kind === "forwarding")
-      await this.apply(meta, { type: "forward_retry", now: Date.now() });
+      await this.apply(meta, {
+        type: "forward_retry",
+        now: Date.now(),
+        delayMs: delaySeconds * 1000,
+      });
   }
 
   async giveUpForward(reason: string): Promise<void> {
@@ -510,12 +522,21 @@ export class UploadSession extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const meta = this.loadMeta();
     if (!meta) return;
-    await this.apply(meta, {
+    const next = await this.apply(meta, {
       type: "alarm",
       now: Date.now(),
       lastActivity: meta.lastActivity,
       ttlMs: meta.ttlMs,
     });
+    // An alarm touches a queued or forwarding session only when its watchdog sent it again.
+    const waiting = meta.phase.kind === "queued" || meta.phase.kind === "forwarding";
+    if (waiting && next.phase.kind === "queued" && next.lastActivity !== meta.lastActivity) {
+      log("warn", "forward_watchdog_requeued", {
+        session: meta.sessionId,
+        phase: meta.phase.kind,
+        attempts: next.phase.attempts,
+      });
+    }
   }
 }
 

@@ -36,7 +36,13 @@ try {
     httpPort: await portOr(ORTHANC_PORT),
   });
   stops.push(orthanc.stop);
-  const stack = await startStack({ stateDir: path.join(stateDir, "app"), port: APP_PORT, orthanc });
+  const stack = await startStack({
+    stateDir: path.join(stateDir, "app"),
+    port: APP_PORT,
+    orthanc,
+    // A forward lost to a relay restart is sent again after a minute, not the default ten.
+    vars: { FORWARD_WATCHDOG_SECONDS: "60" },
+  });
   stops.push(stack.stop);
 
   console.log(`

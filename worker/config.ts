@@ -32,3 +32,11 @@ export function limitsFrom(env: Env): Limits {
     sessionTtlMs: intVar(env.SESSION_TTL_SECONDS, 86_400) * 1000,
   };
 }
+
+/**
+ * How long a session waits on the queue without progress before it sends its forward again. Well
+ * above a normal forward's silence (one batch) and far below the session's expiry.
+ */
+export function forwardWatchdogMs(env: Env): number {
+  return intVar(env.FORWARD_WATCHDOG_SECONDS, 600) * 1000;
+}

@@ -16,5 +16,6 @@ declare namespace Cloudflare {
     MAX_FILE_BYTES?: string;
     MAX_FILES_PER_SESSION?: string;
     MAX_SESSION_BYTES?: string;
+    FORWARD_WATCHDOG_SECONDS?: string;
   }
 }

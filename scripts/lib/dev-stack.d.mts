@@ -19,5 +19,11 @@ export declare function buildPwa(): Promise<boolean>;
 export declare function startStack(options: {
   stateDir: string;
   port?: number;
+  /** Extra worker variables, written into the env file. */
+  vars?: Record<string, string>;
+  /** The state directory is set up already: skip migrations and the login check. */
+  restart?: boolean;
+  /** Run the worker from this copy of the sources (its own wrangler.toml), not the repo. */
+  sourceDir?: string;
   orthanc?: { url: string; username: string; password: string };
 }): Promise<DevStack>;

@@ -36,8 +36,11 @@ export async function buildPwa() {
   return true;
 }
 
-/** Writes the worker's secrets file; JWT_SECRET is generated once and kept across restarts. */
-function writeEnvFile(stateDir, orthanc) {
+/**
+ * Writes the worker's secrets file; JWT_SECRET is generated once and kept across restarts.
+ * `vars` adds variables (e.g. MAX_CHUNK_BYTES for tests that want small chunks).
+ */
+function writeEnvFile(stateDir, orthanc, vars = {}) {
   const file = path.join(stateDir, "dev.env");
   const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   const secret =
@@ -50,29 +53,23 @@ function writeEnvFile(stateDir, orthanc) {
       `PACS_PASSWORD=${orthanc.password}`,
     );
   }
+  for (const [name, value] of Object.entries(vars)) lines.push(`${name}=${value}`);
   fs.writeFileSync(file, lines.join("\n") + "\n", { mode: 0o600 });
   return file;
 }
 
 /** The development admin's credentials, created once per state directory. */
-async function ensureDevLogin(stateDir, persistTo) {
+async function ensureDevLogin(stateDir, persistTo, cwd) {
   const file = path.join(stateDir, "dev-login.json");
   const saved = fs.existsSync(file);
   const login = saved
     ? JSON.parse(fs.readFileSync(file, "utf8"))
     : { email: DEV_EMAIL, password: randomBytes(12).toString("base64url") };
   const sql = `SELECT COUNT(*) AS n FROM users WHERE email = '${DEV_EMAIL}'`;
-  const out = await wrangler([
-    "d1",
-    "execute",
-    "DB",
-    "--local",
-    "--persist-to",
-    persistTo,
-    "--json",
-    "--command",
-    sql,
-  ]);
+  const out = await wrangler(
+    ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--command", sql],
+    { cwd },
+  );
   if (JSON.parse(out)[0].results[0].n > 0) {
     if (saved) return login;
     throw new Error(
@@ -102,17 +99,30 @@ async function answers(url) {
 }
 
 /**
- * @param {{ stateDir: string, port?: number,
- *   orthanc?: { url: string, username: string, password: string } }} options
+ * `restart`: this state directory was set up by an earlier start (migrations applied, login
+ * created), so skip both: a restart then takes wrangler's start-up time only.
+ * `sourceDir`: run the worker from this copy of the sources (its own wrangler.toml, worker/,
+ * durable/, web/build) instead of the repo, so edits in the tree do not reload it mid-test.
+ * @param {{ stateDir: string, port?: number, vars?: Record<string, string>, restart?: boolean,
+ *   sourceDir?: string, orthanc?: { url: string, username: string, password: string } }} options
  */
-export async function startStack({ stateDir, port, orthanc }) {
+export async function startStack({ stateDir, port, orthanc, vars, restart = false, sourceDir }) {
+  const cwd = sourceDir ?? repoRoot;
   const dir = path.resolve(stateDir);
   fs.mkdirSync(dir, { recursive: true });
   const persistTo = path.join(dir, "wrangler");
-  const envFile = writeEnvFile(dir, orthanc);
+  const envFile = writeEnvFile(dir, orthanc, vars);
 
-  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
-  const login = await ensureDevLogin(dir, persistTo);
+  const loginFile = path.join(dir, "dev-login.json");
+  let login;
+  if (restart && fs.existsSync(loginFile)) {
+    login = JSON.parse(fs.readFileSync(loginFile, "utf8"));
+  } else {
+    await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+      cwd,
+    });
+    login = await ensureDevLogin(dir, persistTo, cwd);
+  }
 
   const httpPort = port ?? (await freePort());
   const args = [WRANGLER_JS, "dev", "--ip", "127.0.0.1", "--port", String(httpPort)];
@@ -121,7 +131,7 @@ export async function startStack({ stateDir, port, orthanc }) {
   const logFile = path.join(dir, "wrangler.log");
   const child = spawnLogged(process.execPath, args, {
     logFile,
-    cwd: repoRoot,
+    cwd,
     env: wranglerEnv({
       // --env-file is read only while this is true; an exported "false" would drop our secrets.
       CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",

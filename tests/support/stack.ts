@@ -21,6 +21,8 @@ export interface TestStack {
   orthanc: OrthancAccess;
   login: DevLogin;
   stateDir: string;
+  /** `wrangler dev`'s state: dev.env (secrets) and wrangler/ (the --persist-to directory). */
+  appDir: string;
   stop(): Promise<void>;
   /** Stops the PACS (Orthanc); `startPacs` brings it back on the same port with its studies. */
   stopPacs(): Promise<void>;
@@ -30,13 +32,23 @@ export interface TestStack {
   startRelay(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+export interface TestStackOptions {
+  /** Extra worker variables, e.g. `{ MAX_CHUNK_BYTES: "262144" }` for small chunks. */
+  vars?: Record<string, string>;
+  /** A copy of the worker's sources to run instead of the repo's (see startStack). */
+  sourceDir?: string;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "relaypacs-e2e-"));
   const orthancDir = path.join(stateDir, "orthanc");
   const appDir = path.join(stateDir, "app");
   let orthanc = await startOrthanc({ stateDir: orthancDir });
   try {
-    let stack = await startStack({ stateDir: appDir, orthanc });
+    const { sourceDir } = options;
+    // A short forward watchdog, so a forward lost to a relay restart is re-sent within a test.
+    const vars = { FORWARD_WATCHDOG_SECONDS: "20", ...options.vars };
+    let stack = await startStack({ stateDir: appDir, orthanc, vars, sourceDir });
     const orthancPort = Number(new URL(orthanc.url).port);
     const appPort = Number(new URL(stack.url).port);
     return {
@@ -44,6 +56,7 @@ export async function startTestStack(): Promise<TestStack> {
       orthanc: { url: orthanc.url, username: orthanc.username, password: orthanc.password },
       login: stack.login,
       stateDir,
+      appDir,
       async stop() {
         await stack.stop();
         await orthanc.stop();
@@ -55,7 +68,14 @@ export async function startTestStack(): Promise<TestStack> {
       },
       stopRelay: () => stack.stop(),
       async startRelay() {
-        stack = await startStack({ stateDir: appDir, port: appPort, orthanc });
+        stack = await startStack({
+          stateDir: appDir,
+          port: appPort,
+          orthanc,
+          vars,
+          sourceDir,
+          restart: true,
+        });
       },
     };
   } catch (error) {

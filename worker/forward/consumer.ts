@@ -123,7 +123,7 @@ async function retryOrGiveUp(
     await stub.giveUpForward("pacs_unreachable");
     message.ack();
   } else {
-    await stub.retryForward();
+    await stub.retryForward(delay);
     message.retry({ delaySeconds: delay });
   }
 }

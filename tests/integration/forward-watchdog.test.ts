@@ -1,0 +1,92 @@
+// A forward message the queue loses (wrangler dev's local queue is memory only: a restart drops
+// it) must not strand a session: the session's own alarm sends the forward again. Real workerd
+// Durable Object, queue, consumer and Orthanc; the one fake is a queue producer that drops the
+// message, the fault the real queue cannot produce on demand.
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { forwardWatchdogMs } from "../../worker/config";
+import type { UploadSession } from "../../worker/index";
+import {
+  complete,
+  createUser,
+  fixture,
+  initUpload,
+  login,
+  sendAll,
+  status,
+  waitForState,
+} from "./helpers";
+import { deleteFromOrthanc, storedInstance } from "./orthanc";
+
+const KiB = 1024;
+
+type Stub = DurableObjectStub<UploadSession>;
+type Meta = { lastActivity: number; phase: { kind: string; attempts?: number; dueAt?: number } };
+
+/** Swaps the object's queue producer for one that drops every message; returns the restorer. */
+async function loseQueueMessages(stub: Stub): Promise<() => Promise<void>> {
+  let real: Env | undefined;
+  await runInDurableObject(stub, (instance) => {
+    const holder = instance as unknown as { env: Env };
+    real = holder.env;
+    const dropping = { send: async () => undefined } as unknown as Queue;
+    holder.env = Object.assign(Object.create(real) as Env, { FORWARD_QUEUE: dropping });
+  });
+  return () =>
+    runInDurableObject(stub, (instance) => {
+      (instance as unknown as { env: Env }).env = real!;
+    });
+}
+
+/** Rewrites the stored session as `phase`, its last activity (and due time) `ageMs` ago. */
+async function age(stub: Stub, phase: Meta["phase"], ageMs: number) {
+  await runInDurableObject(stub, (_instance, state) => {
+    const row = state.storage.sql.exec("SELECT value FROM meta WHERE key = 'session'").one();
+    const meta = JSON.parse(row.value as string) as Meta;
+    const then = Date.now() - ageMs;
+    meta.lastActivity = then;
+    meta.phase = phase.kind === "queued" ? { ...phase, dueAt: then } : phase;
+    state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'session'", JSON.stringify(meta));
+  });
+}
+
+describe("forward watchdog", () => {
+  it.each([
+    // The message was lost while waiting for the consumer.
+    { file: "transfer_syntax/explicit_vr_le/CT_small.dcm", lostIn: "queued" },
+    // The consumer died mid-forward (relay restarted) and its message went with it.
+    { file: "charset/chrX1.dcm", lostIn: "forwarding" },
+  ])("a forward lost while $lostIn is sent again by the alarm and delivered", async (c) => {
+    const token = await login(await createUser());
+    const files = [{ name: c.file.split("/").pop()!, bytes: fixture(`dicom/${c.file}`) }];
+    const s = await initUpload(token, files);
+    const stub: Stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(s.sessionId));
+
+    const restoreQueue = await loseQueueMessages(stub);
+    await sendAll(s, files, 256 * KiB);
+    expect((await complete(s)).status).toBe(200);
+    await waitForState(s, ["queued"], 20_000);
+    const uid = await runInDurableObject(stub, (_instance, state) => {
+      const row = state.storage.sql.exec("SELECT sop_instance_uid FROM files").one();
+      return row.sop_instance_uid as string;
+    });
+    expect(uid).toMatch(/^[0-9.]+$/);
+    await deleteFromOrthanc(uid);
+    await restoreQueue();
+
+    // Before the watchdog time the alarm only re-arms: the session stays queued, nothing is sent.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await status(s)).state).toBe("queued");
+    expect(await storedInstance(uid)).toBeNull();
+
+    // Past the watchdog time (as if that long had passed since the last sign of life).
+    const watchdog = forwardWatchdogMs(env);
+    await age(stub, { kind: c.lostIn, attempts: 1 }, watchdog + 1000);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+    const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
+    expect(done.state).toBe("delivered");
+    expect(done.files[0]?.outcome).toMatchObject({ status: "stored" });
+    expect(await storedInstance(uid)).toEqual(files[0]!.bytes);
+  });
+});
