@@ -159,7 +159,7 @@ describe("job reports", () => {
 describe("the clinic's queue policy", () => {
   it("is off by default, set by the clinic's admin only, and reaches its users at sign-in", async () => {
     const { admin, session } = await adminOfNewClinic();
-    expect(session.clinicPolicy).toEqual({ encryptQueuedFiles: false });
+    expect(session.clinicPolicy).toEqual({ encryptQueuedFiles: false, signInSecret: "password" });
     const uploaderUser = await createUser({ clinic: admin.clinic });
     const uploader = await signIn(uploaderUser);
 
@@ -176,8 +176,14 @@ describe("the clinic's queue policy", () => {
       body: { encryptQueuedFiles: true },
     });
     expect(set.status, await set.clone().text()).toBe(200);
-    expect(ClinicPolicy.parse(await set.json())).toEqual({ encryptQueuedFiles: true });
-    expect((await signIn(uploaderUser)).clinicPolicy).toEqual({ encryptQueuedFiles: true });
+    expect(ClinicPolicy.parse(await set.json())).toEqual({
+      encryptQueuedFiles: true,
+      signInSecret: "password",
+    });
+    expect((await signIn(uploaderUser)).clinicPolicy).toEqual({
+      encryptQueuedFiles: true,
+      signInSecret: "password",
+    });
     // A refresh carries it too (how a device already signed in learns of a change).
     const refreshed = await api("/api/auth/refresh", {
       method: "POST",
@@ -186,11 +192,14 @@ describe("the clinic's queue policy", () => {
     expect(refreshed.status).toBe(200);
     expect(
       ClinicPolicy.parse((await refreshed.json<{ clinicPolicy: unknown }>()).clinicPolicy),
-    ).toEqual({ encryptQueuedFiles: true });
+    ).toEqual({ encryptQueuedFiles: true, signInSecret: "password" });
 
     // Another clinic is untouched.
     const other = await adminOfNewClinic();
-    expect(other.session.clinicPolicy).toEqual({ encryptQueuedFiles: false });
+    expect(other.session.clinicPolicy).toEqual({
+      encryptQueuedFiles: false,
+      signInSecret: "password",
+    });
     const bad = await api("/api/admin/policy", {
       method: "PUT",
       token: session.accessToken,

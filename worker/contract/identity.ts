@@ -3,14 +3,36 @@
 // counts, bytes, outcomes and reason codes only: never patient data.
 import { z } from "zod";
 import { LoginRequest, LoginResponse, Role } from "./auth";
-import { ClinicPolicy, DEFAULT_CLINIC_POLICY } from "./reports";
+import { ClinicPolicy, DEFAULT_CLINIC_POLICY, SignInSecret } from "./reports";
 
-/** The password (or PIN) policy, shown by the enroll page and enforced by the worker. */
+/** The password and PIN rules, shown by the enroll page and enforced by the worker. */
 export const PASSWORD_MIN_LENGTH = 10;
 export const Password = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(1024);
+export const PIN_MIN_DIGITS = 6;
+export const PIN_MAX_DIGITS = 12;
+export const Pin = z
+  .string()
+  .regex(
+    new RegExp(`^[0-9]{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`),
+    `${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`,
+  );
+
+/** The rule a clinic's policy sets for new secrets, and what to tell a person who missed it. */
+export const SECRET_RULES = {
+  password: {
+    schema: Password,
+    problem: `Choose a password of at least ${PASSWORD_MIN_LENGTH} characters.`,
+  },
+  pin: { schema: Pin, problem: `Choose a PIN of ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits.` },
+} as const satisfies Record<SignInSecret, { schema: z.ZodType<string>; problem: string }>;
+
+/** Whether `secret` meets the rule of `kind`: null when it does, else the plain message. */
+export function secretProblem(kind: SignInSecret, secret: string): string | null {
+  return SECRET_RULES[kind].schema.safeParse(secret).success ? null : SECRET_RULES[kind].problem;
+}
 
 export const DeviceId = z.string().regex(/^[0-9a-f]{32}$/, "a device id (32 hex characters)");
 export const DeviceName = z.string().trim().min(1).max(80);
@@ -89,13 +111,20 @@ export type EnrollmentView = z.infer<typeof EnrollmentView>;
 export const EnrollmentList = z.object({ enrollments: z.array(EnrollmentView) });
 export type EnrollmentList = z.infer<typeof EnrollmentList>;
 
+/** `password` is the person's new password or PIN: the worker applies the clinic's rule to it. */
 export const EnrollRequest = z.object({
   code: z.string().trim().min(1).max(100),
   name: PersonName,
-  password: Password,
+  password: z.string().min(1).max(1024),
   deviceName: DeviceName.optional(),
 });
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+/** `POST /api/enroll/lookup`: before the form, the enroll page asks what this code's clinic wants. */
+export const EnrollmentLookupRequest = EnrollRequest.pick({ code: true });
+export type EnrollmentLookupRequest = z.infer<typeof EnrollmentLookupRequest>;
+export const EnrollmentLookup = z.object({ signInSecret: SignInSecret });
+export type EnrollmentLookup = z.infer<typeof EnrollmentLookup>;
 
 // ---- users and devices -----------------------------------------------------------------------
 

@@ -49,13 +49,28 @@ export const JobReportAck = z.object({
 });
 export type JobReportAck = z.infer<typeof JobReportAck>;
 
-/** What a clinic's admin decides about the devices' offline queue. */
+/** What people enrolling in a clinic choose to sign in with: a password or a numeric PIN. */
+export const SignInSecret = z.enum(["password", "pin"]);
+export type SignInSecret = z.infer<typeof SignInSecret>;
+
+/** What a clinic's admin decides about the devices' offline queue and how people enroll. */
 export const ClinicPolicy = z.object({
   /** Keep queued studies encrypted (AES-GCM, a key the device cannot export) until sent. */
   encryptQueuedFiles: z.boolean(),
+  /** Asked of people enrolling from now on; existing passwords and PINs keep working. */
+  signInSecret: SignInSecret.default("password"),
 });
 export type ClinicPolicy = z.infer<typeof ClinicPolicy>;
-export const DEFAULT_CLINIC_POLICY: ClinicPolicy = { encryptQueuedFiles: false };
+export const DEFAULT_CLINIC_POLICY: ClinicPolicy = {
+  encryptQueuedFiles: false,
+  signInSecret: "password",
+};
+/** `PUT /api/admin/policy`: the fields sent change, the others stay as they are. */
+export const ClinicPolicyChange = z
+  .object({ encryptQueuedFiles: z.boolean(), signInSecret: SignInSecret })
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, "at least one policy field");
+export type ClinicPolicyChange = z.infer<typeof ClinicPolicyChange>;
 
 /** How a destination answered "test connection", in a word and in plain words. */
 export const ConnectionVerdict = z.enum([

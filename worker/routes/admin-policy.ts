@@ -1,11 +1,12 @@
 // /api/admin/policy: the clinic's policy for its devices' offline queue (encrypt queued studies
-// at rest). Devices receive it with their next sign-in or token refresh (within 15 minutes).
+// at rest) and for enrollment (a password or a PIN). Devices receive it with their next sign-in or
+// token refresh (within 15 minutes); the enroll page asks for it by the enrollment code.
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { actor, audit } from "../audit/record";
 import { clinicPolicy, setClinicPolicy } from "../auth/clinic-policy";
 import { requireAccess, requireAdmin } from "../auth/middleware";
-import { ClinicPolicy } from "../contract";
+import { ClinicPolicyChange, type ClinicPolicy } from "../contract";
 import { log } from "../log";
 import { jsonBody } from "../validate";
 
@@ -17,12 +18,13 @@ export const adminPolicy = new Hono<AppEnv>()
   })
   .put("/policy", async (c) => {
     const principal = c.get("principal");
-    const policy = await jsonBody(c, ClinicPolicy);
-    await setClinicPolicy(c.env, principal.clinic, policy);
+    const change = await jsonBody(c, ClinicPolicyChange);
+    await setClinicPolicy(c.env, principal.clinic, change);
     log("info", "policy_set", {
       clinic: principal.clinic,
       user: principal.sub,
-      encrypt: policy.encryptQueuedFiles,
+      encrypt: change.encryptQueuedFiles ?? null,
+      secret: change.signInSecret ?? null,
     });
     await audit(c.env, {
       event: "policy_changed",

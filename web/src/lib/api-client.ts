@@ -18,6 +18,7 @@ import {
   UserList,
   AdminUserView,
   type AuditOutcome,
+  type ClinicPolicyChange,
   type CreateEnrollmentRequest,
   type DestinationConfig,
 } from "$contract";
@@ -123,7 +124,8 @@ export const adminApi = {
     get(Metrics, `/api/admin/metrics?${search({ ...window })}`),
   testDestination: () => send(ConnectionTestResult, "POST", "/api/admin/destination/test"),
   policy: () => get(ClinicPolicy, "/api/admin/policy"),
-  savePolicy: (policy: ClinicPolicy) => send(ClinicPolicy, "PUT", "/api/admin/policy", policy),
+  savePolicy: (change: ClinicPolicyChange) =>
+    send(ClinicPolicy, "PUT", "/api/admin/policy", change),
   redrive: (sessionId: string) =>
     send(SessionStatus, "POST", `/api/admin/uploads/${id(sessionId)}/redrive`),
 };

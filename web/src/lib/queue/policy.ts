@@ -3,6 +3,8 @@
 import type { ClinicPolicy } from "../uploader/contract";
 
 /** Whether a study queued now is stored encrypted (AES-GCM, non-extractable key: blob-crypto.ts). */
-export function encryptQueuedFiles(policy: ClinicPolicy | null | undefined): boolean {
+export function encryptQueuedFiles(
+  policy: Pick<ClinicPolicy, "encryptQueuedFiles"> | null | undefined,
+): boolean {
   return policy?.encryptQueuedFiles === true;
 }

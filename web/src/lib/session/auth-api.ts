@@ -1,6 +1,11 @@
 // The auth endpoints as the session core's AuthApi, plus enrollment (which signs in too).
 import type { Transport } from "../uploader/ports";
-import { SignInResponse, type EnrollRequest } from "./contract";
+import {
+  EnrollmentLookup,
+  SignInResponse,
+  type EnrollmentLookupRequest,
+  type EnrollRequest,
+} from "./contract";
 import { jsonInit, request, requestJson } from "./http";
 import type { AuthApi } from "./ports";
 
@@ -9,6 +14,8 @@ const REFRESH_TIMEOUT_MS = 20_000;
 
 export interface IdentityApi extends AuthApi {
   enroll(body: EnrollRequest): Promise<SignInResponse>;
+  /** What the code's clinic asks people to choose (a password or a PIN); a dead code throws. */
+  lookupEnrollment(body: EnrollmentLookupRequest): Promise<EnrollmentLookup>;
 }
 
 export function createAuthApi(transport: Transport): IdentityApi {
@@ -26,5 +33,7 @@ export function createAuthApi(transport: Transport): IdentityApi {
     },
     enroll: (body) =>
       requestJson(transport, SignInResponse, "/api/enroll", jsonInit("POST", null, body)),
+    lookupEnrollment: (body) =>
+      requestJson(transport, EnrollmentLookup, "/api/enroll/lookup", jsonInit("POST", null, body)),
   };
 }

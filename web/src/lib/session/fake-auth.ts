@@ -96,7 +96,7 @@ export class FakeAuthServer implements AuthApi {
       refreshExpiresAt: this.serverNow + 30 * 86_400_000,
       deviceId: DEVICE_ID,
       user: { id: "u1", name: "Amina Diallo", email: "", role: "uploader", clinicId: "c1" },
-      clinicPolicy: { encryptQueuedFiles: false },
+      clinicPolicy: { encryptQueuedFiles: false, signInSecret: "password" },
     };
   }
 }
