@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { buildPwa } from "./lib/dev-stack.mjs";
 import { ensureNodeModules, ensureSystem } from "./lib/ensure-system.mjs";
 import { startOrthanc } from "./lib/orthanc.mjs";
+import { cleanUpOnSignal, selectOnly } from "./lib/runner.mjs";
 
 const RUNNERS = {
   integration: {
@@ -22,24 +23,14 @@ const RUNNERS = {
 const repoRoot = path.resolve(import.meta.dirname, "..");
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
-const selected = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(RUNNERS);
-const unknown = selected.filter((name) => !(name in RUNNERS));
-if (unknown.length > 0) {
-  console.error(`unknown runner(s): ${unknown.join(", ")}; choose from integration, e2e`);
-  process.exit(2);
-}
+const selected = selectOnly(values.only, Object.keys(RUNNERS), "runner");
 
 ensureNodeModules();
 ensureSystem();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "relaypacs-gauntlet-"));
 let orthanc;
-process.on("SIGINT", () => void interrupted());
-process.on("SIGTERM", () => void interrupted());
-async function interrupted() {
-  await orthanc?.stop();
-  process.exit(130);
-}
+cleanUpOnSignal(() => orthanc?.stop());
 
 /** One runner through vitest; its JSON report gives the counts (no report: one failure). */
 function vitest(name, env) {

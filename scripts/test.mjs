@@ -10,29 +10,20 @@ import { parseArgs } from "node:util";
 import { buildPwa } from "./lib/dev-stack.mjs";
 import { ensureNodeModules, ensureSystem } from "./lib/ensure-system.mjs";
 import { startOrthanc } from "./lib/orthanc.mjs";
+import { cleanUpOnSignal, selectOnly } from "./lib/runner.mjs";
 
 const SUITES = ["check", "unit", "integration", "e2e"];
 const repoRoot = path.resolve(import.meta.dirname, "..");
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
-const selected = values.only ? values.only.split(",").map((s) => s.trim()) : SUITES;
-const unknown = selected.filter((s) => !SUITES.includes(s));
-if (unknown.length > 0) {
-  console.error(`unknown suite(s): ${unknown.join(", ")}; choose from ${SUITES.join(", ")}`);
-  process.exit(2);
-}
+const selected = selectOnly(values.only, SUITES, "suite");
 
 ensureNodeModules();
 ensureSystem();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "relaypacs-test-"));
 let orthanc;
-process.on("SIGINT", () => void interrupted());
-process.on("SIGTERM", () => void interrupted());
-async function interrupted() {
-  await orthanc?.stop();
-  process.exit(130);
-}
+cleanUpOnSignal(() => orthanc?.stop());
 
 /** Runs a command with the console attached; resolves to its exit code (null: killed). */
 function attached(command, args, env = process.env) {

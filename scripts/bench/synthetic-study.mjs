@@ -2,43 +2,18 @@
 // endian, CT Image Storage, one study, one series, fresh 2.25 UIDs, random pixel data) into a
 // directory. Files are written piece by piece; no file and no study is ever held whole in memory.
 // No PHI: the patient is "BENCH^SYNTHETIC".
-import { createHash, randomBytes, randomFillSync } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import {
+  CT_IMAGE_STORAGE,
+  element,
+  elementHeader,
+  filePreamble,
+  newUid,
+} from "../lib/synthetic-dicom.mjs";
 
-const CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
-const EXPLICIT_VR_LE = "1.2.840.10008.1.2.1";
-// Our own implementation class UID, derived once from a fixed UUID (2.25 form: no registered root).
-const IMPLEMENTATION_UID = "2.25.261545230548451329186930429316342447081";
 const PIXEL_PIECE = 1024 * 1024;
-/** VRs whose length field is 4 bytes after 2 reserved bytes (PS3.5 7.1.2). */
-const LONG_VRS = new Set(["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT"]);
-
-/** A fresh UID under 2.25 (PS3.5 B.2: a UUID as one decimal integer). */
-export function newUid() {
-  return `2.25.${BigInt(`0x${randomBytes(16).toString("hex")}`).toString(10)}`;
-}
-
-function element(group, elem, vr, value) {
-  let data;
-  if (Buffer.isBuffer(value)) data = value;
-  else if (vr === "US") data = Buffer.from(Uint16Array.of(value).buffer);
-  else if (vr === "UL") data = Buffer.from(Uint32Array.of(value).buffer);
-  else data = Buffer.from(String(value), "latin1");
-  if (data.length % 2 === 1) data = Buffer.concat([data, Buffer.from(vr === "UI" ? [0] : [0x20])]);
-  return header(group, elem, vr, data.length, data);
-}
-
-function header(group, elem, vr, length, data = Buffer.alloc(0)) {
-  const long = LONG_VRS.has(vr);
-  const head = Buffer.alloc(long ? 12 : 8);
-  head.writeUInt16LE(group, 0);
-  head.writeUInt16LE(elem, 2);
-  head.write(vr, 4, "latin1");
-  if (long) head.writeUInt32LE(length, 8);
-  else head.writeUInt16LE(length, 6);
-  return Buffer.concat([head, data]);
-}
 
 /** Rows and columns of a 16-bit image making a file of about `fileBytes`. */
 export function imageSide(fileBytes) {
@@ -48,14 +23,6 @@ export function imageSide(fileBytes) {
 
 /** Everything before the pixel data's value: preamble, meta group and the data set's header. */
 function headerBytes({ studyUid, seriesUid, frameUid, sopUid, number, side }) {
-  const meta = Buffer.concat([
-    element(0x0002, 0x0001, "OB", Buffer.from([0, 1])),
-    element(0x0002, 0x0002, "UI", CT_IMAGE_STORAGE),
-    element(0x0002, 0x0003, "UI", sopUid),
-    element(0x0002, 0x0010, "UI", EXPLICIT_VR_LE),
-    element(0x0002, 0x0012, "UI", IMPLEMENTATION_UID),
-    element(0x0002, 0x0013, "SH", "RELAYPACS_BENCH"),
-  ]);
   const date = "20240101";
   const z = (-number * 1.25).toFixed(2);
   const dataSet = [
@@ -106,15 +73,9 @@ function headerBytes({ studyUid, seriesUid, frameUid, sopUid, number, side }) {
     element(0x0028, 0x1052, "DS", "-1024"),
     element(0x0028, 0x1053, "DS", "1"),
     element(0x0028, 0x1054, "LO", "HU"),
-    header(0x7fe0, 0x0010, "OW", side * side * 2),
+    elementHeader(0x7fe0, 0x0010, "OW", side * side * 2),
   ];
-  return Buffer.concat([
-    Buffer.alloc(128),
-    Buffer.from("DICM", "latin1"),
-    element(0x0002, 0x0000, "UL", meta.length),
-    meta,
-    ...dataSet,
-  ]);
+  return Buffer.concat([filePreamble({ sopUid, versionName: "RELAYPACS_BENCH" }), ...dataSet]);
 }
 
 /**

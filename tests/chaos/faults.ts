@@ -142,6 +142,22 @@ export interface ArmedFault {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Puts the clinic's destination back once, however often it is asked (by the fault itself, its
+ * outcome and the harness's clean-up); `done` says whether it has.
+ */
+function destinationReset(world: World): { done: boolean; restore: () => Promise<void> } {
+  const state = {
+    done: false,
+    restore: async () => {
+      if (state.done) return;
+      state.done = true;
+      await world.admin.resetDestination();
+    },
+  };
+  return state;
+}
+
 async function fakeCount(world: World, key: string): Promise<number> {
   const response = await fetch(`${world.fake.url}/_count/${key}`);
   return z.object({ count: z.number() }).parse(await response.json()).count;
@@ -216,26 +232,10 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
         }),
         outcome: done,
       };
-    case "relay-restart": {
-      const downMs = 300 + Math.round(n * 2000);
-      return {
-        planned,
-        fire: fire(async () => {
-          if (planned.trigger.at === "sent") await sleep(planned.trigger.delayMs);
-          const pending = !ctx.finished();
-          const at = Date.now();
-          result.note = `down ${downMs} ms, not back`;
-          await world.stack.stopRelay();
-          await sleep(downMs);
-          await world.stack.startRelay();
-          result.injected = pending;
-          result.note = `down ${downMs} ms, back after ${((Date.now() - at) / 1000).toFixed(1)} s`;
-        }),
-        outcome: done,
-      };
-    }
+    case "relay-restart":
     case "pacs-restart": {
-      const downMs = 1000 + Math.round(n * 3000);
+      const relay = planned.kind === "relay-restart";
+      const downMs = relay ? 300 + Math.round(n * 2000) : 1000 + Math.round(n * 3000);
       return {
         planned,
         fire: fire(async () => {
@@ -243,9 +243,9 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
           const pending = !ctx.finished();
           const at = Date.now();
           result.note = `down ${downMs} ms, not back`;
-          await world.stack.stopPacs();
+          await (relay ? world.stack.stopRelay() : world.stack.stopPacs());
           await sleep(downMs);
-          await world.stack.startPacs();
+          await (relay ? world.stack.startRelay() : world.stack.startPacs());
           result.injected = pending;
           result.note = `down ${downMs} ms, back after ${((Date.now() - at) / 1000).toFixed(1)} s`;
         }),
@@ -256,12 +256,7 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
       // Below or above the destination's 5 s timeout: slow but delivered, or timed out and retried.
       const slowMs = n < 0.5 ? 1500 + Math.round(n * 4000) : 6000 + Math.round(n * 2000);
       const prefix = `slow-${slowMs}`;
-      let restored = false;
-      const restore = async () => {
-        if (restored) return;
-        restored = true;
-        await world.admin.resetDestination();
-      };
+      const reset = destinationReset(world);
       return {
         planned,
         fire: fire(async () => {
@@ -271,7 +266,7 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
           });
           // The PACS is slow for a while: once it has been slow to the relay, it recovers.
           const watch = async () => {
-            for (let i = 0; i < 1200 && !restored && !ctx.finished(); i++) {
+            for (let i = 0; i < 1200 && !reset.done && !ctx.finished(); i++) {
               if ((await fakeCount(world, prefix)) > before) {
                 result.injected = true;
                 await sleep(slowMs + 500);
@@ -279,16 +274,16 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
               }
               await sleep(100);
             }
-            await restore();
+            await reset.restore();
           };
           void watch();
           result.note = `${slowMs} ms per request (timeout 5 s)`;
         }),
         outcome: async () => {
-          await restore();
+          await reset.restore();
           return done();
         },
-        restore,
+        restore: reset.restore,
       };
     }
     case "pacs-413":
@@ -297,12 +292,7 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
       const kind = planned.kind;
       const key = `c${ctx.scenario}-${kind.slice(5)}`;
       let prefix = `script-${key}`;
-      let restored = false;
-      const restore = async () => {
-        if (restored) return;
-        restored = true;
-        await world.admin.resetDestination();
-      };
+      const reset = destinationReset(world);
       return {
         planned,
         fire: fire(async () => {
@@ -342,12 +332,12 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
           await world.admin.setDestination(`${world.fake.url}/${prefix}/dicom-web`);
         }),
         outcome: async () => {
-          await restore();
+          await reset.restore();
           const refusedKey = kind === "pacs-413" ? `${prefix}-refused` : `${key}-refused`;
           result.injected = (await fakeCount(world, refusedKey)) > 0;
           return done();
         },
-        restore,
+        restore: reset.restore,
       };
     }
     case "token-expiry":

@@ -4,13 +4,15 @@
 // reports the job, and the dashboard shows the offline queue completion figure. Then the admin
 // tests the PACS connection from the destination screen and reads the answer in plain words
 // (reachable, nothing listening, credentials refused), and sends again from the dashboard an
-// upload the PACS refused once the destination is fixed.
+// upload the PACS refused once the destination is fixed. Last, the admin asks new people for a PIN
+// and a clinician's phone enrolls with one.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { confirmStudy } from "../support/queue-page";
 import { indexedDbText, launchChromium, startTestStack, type TestStack } from "../support/stack";
 
 const STUDY_DIR = path.resolve(import.meta.dirname, "../fixtures/dicom/study/dcmqi_ct_3slice_seg");
@@ -72,18 +74,6 @@ async function storedFileHeads(): Promise<Buffer[]> {
     .map((b64) => Buffer.from(b64, "base64"));
 }
 
-/** Picks the study and confirms it on the upload screen (queued, then sent when it can be). */
-async function sendStudy(): Promise<void> {
-  await page.getByTestId("upload-study").click();
-  await page.getByTestId("file-input").setInputFiles(FILES);
-  const send = page.getByTestId("send");
-  const choice = page.getByTestId("study-choice").first();
-  await send.or(choice).first().waitFor({ timeout: 60_000 });
-  if (await choice.isVisible()) await choice.click();
-  await send.click();
-  await page.getByTestId("confirm-send").click();
-}
-
 describe("the admin's queue policy and the dashboard's offline figures", () => {
   it("the admin turns on encryption at rest for the clinic's queued studies", async () => {
     await signInAsAdmin();
@@ -104,7 +94,7 @@ describe("the admin's queue policy and the dashboard's offline figures", () => {
 
   it("a study confirmed offline is kept as ciphertext, then delivered when the network returns", async () => {
     await browser.setOffline(true);
-    await sendStudy();
+    await confirmStudy(page, FILES);
     await expect
       .poll(async () => (await indexedDbText(page)).blobs, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(FILES.length);
@@ -187,7 +177,7 @@ describe("the admin's queue policy and the dashboard's offline figures", () => {
       (r) => r.url().endsWith("/api/uploads") && r.request().method() === "POST",
       { timeout: 60_000 },
     );
-    await sendStudy();
+    await confirmStudy(page, FILES);
     // Leaving the page before the study is stored would lose it: wait until the queue sends it.
     expect((await opened).status()).toBe(201);
     // The device's queue hears the PACS's refusal and says the study needs attention.
@@ -225,6 +215,41 @@ describe("the admin's queue policy and the dashboard's offline figures", () => {
         { timeout: 90_000 },
       )
       .toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("with the PIN policy, a clinician's enroll page asks for a numeric PIN and enrolls with one", async () => {
+    await page.getByRole("link", { name: "Devices" }).click();
+    await page.getByTestId("policy-secret-pin").check();
+    await page.getByText("Saved. People who enroll from now on choose a PIN.").waitFor();
+    await page.getByRole("link", { name: "Codes" }).click();
+    await page.getByTestId("create-code").click();
+    const link = await page.getByTestId("enrollment-link").inputValue();
+
+    const phoneProfile = path.join(mkdtempSync(path.join(tmpdir(), "rp-pin-")), "p");
+    const phoneBrowser = await launchChromium(phoneProfile);
+    try {
+      const phone = await phoneBrowser.newPage();
+      phone.on("pageerror", (error) => pageErrors.push(error.message));
+      await phone.goto(link);
+      const pin = phone.getByTestId("enroll-pin");
+      await pin.waitFor();
+      expect(await pin.getAttribute("inputmode")).toBe("numeric");
+      expect(await pin.getAttribute("autocomplete")).toBe("new-password");
+      expect(await phone.getByTestId("enroll-password").count()).toBe(0);
+      await phone.getByTestId("enroll-name").fill("Kofi Mensah");
+      await pin.fill("48392");
+      await phone.getByTestId("enroll").click();
+      await expect
+        .poll(() => phone.locator(".field-error").textContent())
+        .toBe("Choose a PIN of 6 to 12 digits.");
+      await pin.fill("483920");
+      await phone.getByTestId("enroll").click();
+      await phone.getByRole("heading", { name: "You're set up" }).waitFor();
+      expect(await phone.getByTestId("enrolled").textContent()).toContain("Kofi Mensah");
+    } finally {
+      await phoneBrowser.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 });

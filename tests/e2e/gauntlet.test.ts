@@ -3,10 +3,9 @@
 // with its plain reason, and the good study must still be sent and stored byte for byte. Then each
 // case the intake reads DICOM from is picked alone and sent, and the PACS's answer is read. Prints
 // the table at the end.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatPersonName } from "../../web/src/lib/format";
 import { GAUNTLET, INTAKE_CASES, type IntakeCase } from "../gauntlet/cases";
@@ -15,37 +14,26 @@ import { craftDicom, newStudyIds } from "../gauntlet/dicom-craft";
 import { CORPUS_FILES } from "../gauntlet/inputs";
 import { nodeFixtures } from "../gauntlet/node-fixtures";
 import { formatTable, plainLanguageProblems, type TableRow } from "../gauntlet/plain";
-import {
-  launchChromium,
-  orthancInstanceBytes,
-  startTestStack,
-  type TestStack,
-} from "../support/stack";
-import { openUpload, pickFiles, screenOf, signIn } from "./intake-page";
+import { orthancInstanceBytes, type TestStack } from "../support/stack";
+import { openIntakeBrowser, openUpload, pickFiles, screenOf } from "./intake-page";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
 let stack: TestStack;
-let browser: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const rows: TableRow[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  browser = await launchChromium(path.join(mkdtempSync(path.join(tmpdir(), "rp-gauntlet-")), "p"));
-  page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, stack);
+  const intake = await openIntakeBrowser("rp-gauntlet");
+  ({ stack, page, pageErrors } = intake);
+  return intake.close;
 });
 
 afterAll(async () => {
   const order = new Map(INTAKE_CASES.map((c, i) => [c.id, i]));
   rows.sort((a, b) => (order.get(a.id) ?? -1) - (order.get(b.id) ?? -1));
   console.log(`\n${formatTable("Gauntlet, intake (Chromium + wrangler dev + Orthanc)", rows)}\n`);
-  await browser?.close();
-  await stack?.stop();
 });
 
 const asPicked = (file: { name: string; bytes: Uint8Array }) => ({

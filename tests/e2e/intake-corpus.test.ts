@@ -3,46 +3,34 @@
 // and size on the confirm screen; or, for what cannot be sent, the file listed with its reason.
 // Then archives: ZIPs built here (nested folders, a bomb, an encrypted member, a cut-off
 // download) and the RAR fixtures (plain, solid, encrypted data or headers, split, damaged).
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { formatBytes, formatPersonName, formatStudyDate } from "../../web/src/lib/format";
 import { manifest, value, type ManifestRow } from "../../web/tests/fixtures/intake/load";
 import { patchMember, zipSync } from "../../web/tests/fixtures/intake/zip-craft";
-import { launchChromium, startTestStack, type TestStack } from "../support/stack";
 import {
   ARCHIVE_FIXTURES,
   INTAKE_FIXTURES,
   ROOT_FIXTURES,
+  openIntakeBrowser,
   openUpload,
   pickFiles,
   pickFolder,
   screenOf,
-  signIn,
 } from "./intake-page";
 
 const DICOMDIR_CLASS = "1.2.840.10008.1.3.10";
 const fixture = (dir: string, file: string) => readFileSync(path.join(dir, file));
 
-let stack: TestStack;
-let browser: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  browser = await launchChromium(path.join(mkdtempSync(path.join(tmpdir(), "rp-corpus-")), "p"));
-  page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, stack);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  const intake = await openIntakeBrowser("rp-corpus");
+  ({ page, pageErrors } = intake);
+  return intake.close;
 });
 
 interface Expected {

@@ -6,9 +6,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import axe from "axe-core";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
-import { orthancFetch, type OrthancAccess, type TestStack } from "../support/stack";
+import {
+  launchChromium,
+  orthancFetch,
+  startTestStack,
+  type OrthancAccess,
+  type TestStack,
+} from "../support/stack";
 
 export const ROOT_FIXTURES = path.resolve(import.meta.dirname, "../fixtures/dicom");
 export const INTAKE_FIXTURES = path.resolve(
@@ -35,6 +41,59 @@ const MARKERS: Record<Screen, string> = {
 };
 
 let login: TestStack["login"] | undefined;
+
+export const PHONE = { width: 390, height: 844 } as const;
+
+export interface IntakeBrowser {
+  stack: TestStack;
+  browser: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page, for a test to expect none. */
+  pageErrors: string[];
+  close: () => Promise<void>;
+}
+
+export interface IntakeBrowserOptions {
+  /** Signed in as the dev login on the home screen (default), or left on a blank page. */
+  signedIn?: boolean;
+  /** The page's size: a phone by default; null keeps Chromium's own. */
+  viewport?: { width: number; height: number } | null;
+  /** Script run in every page before the app's, for a test-only switch. */
+  initScript?: string;
+}
+
+/**
+ * The stack and one Chromium page on it, for a browser test file's beforeAll (which can return
+ * `close` as its teardown). `name` prefixes the temporary profile folder.
+ */
+export async function openIntakeBrowser(
+  name: string,
+  options: IntakeBrowserOptions = {},
+): Promise<IntakeBrowser> {
+  const stack = await startTestStack();
+  let browser: BrowserContext | undefined;
+  try {
+    browser = await launchChromium(path.join(mkdtempSync(path.join(tmpdir(), `${name}-`)), "p"));
+    if (options.initScript !== undefined) await browser.addInitScript(options.initScript);
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    const viewport = options.viewport === undefined ? PHONE : options.viewport;
+    if (viewport) await page.setViewportSize(viewport);
+    if (options.signedIn !== false) await signIn(page, stack);
+    const opened = browser;
+    const close = async () => {
+      await opened.close();
+      await stack.stop();
+    };
+    return { stack, browser, page, pageErrors, close };
+  } catch (error) {
+    // Nothing is left running when the setup fails half-way.
+    await browser?.close().catch(() => undefined);
+    await stack.stop();
+    throw error;
+  }
+}
 
 export async function signIn(page: Page, stack: TestStack): Promise<void> {
   login = stack.login;

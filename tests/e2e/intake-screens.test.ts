@@ -2,21 +2,19 @@
 // 390×844, nothing scrolls sideways at 390×844 or 360×640, and every touch target is at least
 // 44 px. The walk: pick → reading → which study → check the study → confirm; photos alone with
 // the patient form; nothing to send. Set INTAKE_SCREENSHOTS=dir to keep a screenshot of each.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, startTestStack, type TestStack } from "../support/stack";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   INTAKE_FIXTURES,
   PHOTO_FIXTURES,
   expectQualityBar,
   horizontalOverflow,
+  openIntakeBrowser,
   openUpload,
   pickFiles,
   screenOf,
-  signIn,
   smallTargets,
 } from "./intake-page";
 
@@ -27,32 +25,24 @@ const PHONES = [
   { width: 360, height: 640 },
 ] as const;
 
-let stack: TestStack;
-let browser: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  browser = await launchChromium(path.join(mkdtempSync(path.join(tmpdir(), "rp-intake-")), "p"));
-  // A switch the test flips to slow file reads down, so the reading screen stays long enough to
-  // be checked. Test-only: injected through the DevTools protocol, not part of the app.
-  await browser.addInitScript(`(() => {
-    const read = Blob.prototype.arrayBuffer;
-    Blob.prototype.arrayBuffer = async function () {
-      if (globalThis.__rpSlowReads) await new Promise((r) => setTimeout(r, 200));
-      return read.call(this);
-    };
-  })()`);
-  page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.setViewportSize(PHONES[0]);
-  await signIn(page, stack);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  const intake = await openIntakeBrowser("rp-intake", {
+    viewport: PHONES[0],
+    // A switch the test flips to slow file reads down, so the reading screen stays long enough
+    // to be checked. Test-only: injected through the DevTools protocol, not part of the app.
+    initScript: `(() => {
+      const read = Blob.prototype.arrayBuffer;
+      Blob.prototype.arrayBuffer = async function () {
+        if (globalThis.__rpSlowReads) await new Promise((r) => setTimeout(r, 200));
+        return read.call(this);
+      };
+    })()`,
+  });
+  ({ page, pageErrors } = intake);
+  return intake.close;
 });
 
 /** The quality bar at 390×844 (axe, overflow, targets), then overflow and targets at 360×640. */

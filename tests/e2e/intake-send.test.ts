@@ -3,49 +3,39 @@
 // objects in the study they were picked with (or in a new study of the patient typed into the
 // form) and pass dciodvfy when fetched back from Orthanc; an unsupported photo is explained and
 // left out.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import dicomParser from "dicom-parser";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { manifest, value } from "../../web/tests/fixtures/intake/load";
 import { zipSync } from "../../web/tests/fixtures/intake/zip-craft";
-import { launchChromium, orthancFetch, startTestStack, type TestStack } from "../support/stack";
+import { orthancFetch, type TestStack } from "../support/stack";
 import {
   INTAKE_FIXTURES,
   PHOTO_FIXTURES,
   ROOT_FIXTURES,
   dciodvfyErrors,
+  openIntakeBrowser,
   openUpload,
   orthancFile,
   orthancStudyInstances,
   pickFiles,
   pickFolder,
   screenOf,
-  signIn,
 } from "./intake-page";
 
 const SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
 const BASIC_TEXT_SR = "1.2.840.10008.5.1.4.1.1.88.11";
 
 let stack: TestStack;
-let browser: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  browser = await launchChromium(path.join(mkdtempSync(path.join(tmpdir(), "rp-send-")), "p"));
-  page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, stack);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  const intake = await openIntakeBrowser("rp-send");
+  ({ stack, page, pageErrors } = intake);
+  return intake.close;
 });
 
 /** Review → gate → send; returns the gate's question and the PACS's summary line. */

@@ -2,21 +2,15 @@
 // cut in the middle of a chunk three times and the study still arrives with at most one chunk
 // re-sent per cut; and on a throttled link (1 Mbit/s, 300 ms) the chunk size adapts and the
 // upload keeps the link busy (goodput: file bytes delivered per second against the link rate).
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BrowserContext, CDPSession, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CDPSession, Page, Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  launchChromium,
-  orthancInstanceBytes,
-  signIn,
-  startTestStack,
-  writeSyntheticStudy,
-  type SyntheticStudy,
-  type TestStack,
-} from "../support/stack";
+import { confirmStudy } from "../support/queue-page";
+import { writeSyntheticStudy } from "../support/stack";
+import { expectInOrthanc, queueSuite } from "./queue-suite";
 
 const MiB = 1024 * 1024;
 
@@ -81,17 +75,6 @@ function recordChunks(page: Page): { puts: ChunkPut[]; manifest: number[] } {
   return { puts, manifest };
 }
 
-async function confirmStudy(page: Page, files: string[]): Promise<void> {
-  await page.getByTestId("upload-study").click();
-  await page.getByTestId("file-input").setInputFiles(files);
-  const send = page.getByTestId("send");
-  const choice = page.getByTestId("study-choice").first();
-  await send.or(choice).first().waitFor({ timeout: 60_000 });
-  if (await choice.isVisible()) await choice.click();
-  await send.click();
-  await page.getByTestId("confirm-send").click();
-}
-
 async function deliveredReceipt(page: Page, timeout: number): Promise<string | null> {
   await page.goto(`${page.url().split("/").slice(0, 3).join("/")}/queue`);
   const receipt = page.getByTestId("queue-receipt").first();
@@ -99,31 +82,11 @@ async function deliveredReceipt(page: Page, timeout: number): Promise<string | n
   return receipt.getAttribute("data-outcome");
 }
 
-async function expectInOrthanc(stack: TestStack, study: SyntheticStudy): Promise<void> {
-  for (const [i, file] of study.files.entries()) {
-    const stored = await orthancInstanceBytes(stack.orthanc, study.sopUids[i]!);
-    expect(stored?.equals(readFileSync(file)), `${path.basename(file)} differs`).toBe(true);
-  }
-}
-
-let stack: TestStack;
-const browsers: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-
-afterAll(async () => {
-  for (const browser of browsers) await browser.close().catch(() => undefined);
-  await stack?.stop();
-});
+const suite = queueSuite();
 
 async function openApp(dir: string): Promise<{ page: Page; cdp: CDPSession }> {
-  const browser = await launchChromium(path.join(dir, "p"));
-  browsers.push(browser);
-  const page = await browser.newPage();
-  await signIn(page, stack);
-  const cdp = await browser.newCDPSession(page);
+  const page = await suite.openApp(dir);
+  const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   return { page, cdp };
 }
@@ -150,7 +113,7 @@ describe("the offline queue on a bad network", () => {
 
     await confirmStudy(page, study.files);
     expect(await deliveredReceipt(page, 150_000)).toBe("delivered");
-    await expectInOrthanc(stack, study);
+    await expectInOrthanc(suite.stack, study);
 
     expect(cuts).toHaveLength(3);
     const failed = puts.filter((p) => p.ok === false);
@@ -177,7 +140,7 @@ describe("the offline queue on a bad network", () => {
 
     await confirmStudy(page, study.files);
     expect(await deliveredReceipt(page, 170_000)).toBe("delivered");
-    await expectInOrthanc(stack, study);
+    await expectInOrthanc(suite.stack, study);
 
     const ok = puts.filter((p) => p.ok);
     // Chunks that are not a file's last piece were cut to the planned size.

@@ -1,61 +1,20 @@
 // The offline queue through outages on the far side: `wrangler dev` stopped and started again in
 // the middle of an upload (its state persisted), and the PACS down for a while after the upload.
 // Either way the study arrives by itself, and the queue screen says what is going on meanwhile.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchChromium,
-  orthancInstanceBytes,
-  signIn,
-  startTestStack,
-  writeSyntheticStudy,
-  type SyntheticStudy,
-  type TestStack,
-} from "../support/stack";
-
-async function confirmStudy(page: Page, files: string[]): Promise<void> {
-  await page.getByTestId("upload-study").click();
-  await page.getByTestId("file-input").setInputFiles(files);
-  const send = page.getByTestId("send");
-  const choice = page.getByTestId("study-choice").first();
-  await send.or(choice).first().waitFor({ timeout: 60_000 });
-  if (await choice.isVisible()) await choice.click();
-  await send.click();
-  await page.getByTestId("confirm-send").click();
-}
-
-async function expectInOrthanc(stack: TestStack, study: SyntheticStudy): Promise<void> {
-  for (const [i, file] of study.files.entries()) {
-    const stored = await orthancInstanceBytes(stack.orthanc, study.sopUids[i]!);
-    expect(stored?.equals(readFileSync(file)), `${path.basename(file)} differs`).toBe(true);
-  }
-}
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { confirmStudy } from "../support/queue-page";
+import { writeSyntheticStudy } from "../support/stack";
+import { expectInOrthanc, queueSuite } from "./queue-suite";
 
 const title = (page: Page) => page.getByTestId("job-title").first().textContent();
 const detail = (page: Page) => page.getByTestId("job-detail").first().textContent();
 
-let stack: TestStack;
-const browsers: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-
-afterAll(async () => {
-  for (const browser of browsers) await browser.close().catch(() => undefined);
-  await stack?.stop();
-});
-
-async function openApp(dir: string): Promise<Page> {
-  const browser = await launchChromium(path.join(dir, "p"));
-  browsers.push(browser);
-  const page = await browser.newPage();
-  await signIn(page, stack);
-  return page;
-}
+const suite = queueSuite();
+const { openApp } = suite;
 
 describe("the offline queue through outages", () => {
   it("wrangler stopped and restarted mid-upload: the upload resumes and is delivered", async () => {
@@ -74,36 +33,36 @@ describe("the offline queue through outages", () => {
     const stopped = new Promise<void>((resolve) => {
       page.on("request", (request) => {
         if (request.method() === "PUT" && ++puts === 3) {
-          setTimeout(() => void stack.stopRelay().then(resolve), 500);
+          setTimeout(() => void suite.stack.stopRelay().then(resolve), 500);
         }
       });
     });
     await confirmStudy(page, study.files);
     await stopped;
-    await page.goto(`${stack.appUrl}/queue`); // the shell comes from the service worker
+    await page.goto(`${suite.stack.appUrl}/queue`); // the shell comes from the service worker
     await expect.poll(() => title(page), { timeout: 60_000 }).toMatch(/^Waiting for/);
 
-    await stack.startRelay();
+    await suite.stack.startRelay();
     const receipt = page.getByTestId("queue-receipt").first();
     await receipt.waitFor({ timeout: 150_000 });
     expect(await receipt.getAttribute("data-outcome")).toBe("delivered");
-    await expectInOrthanc(stack, study);
+    await expectInOrthanc(suite.stack, study);
   });
 
   it("the PACS down for a while: the screen says so, and the study arrives when it is back", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "rp-pacs-"));
     const study = writeSyntheticStudy(path.join(dir, "study"), 2, 500_000);
     const page = await openApp(dir);
-    await stack.stopPacs();
+    await suite.stack.stopPacs();
     try {
       await confirmStudy(page, study.files);
-      await page.goto(`${stack.appUrl}/queue`);
+      await page.goto(`${suite.stack.appUrl}/queue`);
       await expect.poll(() => title(page), { timeout: 60_000 }).toBe("Sent to PACS");
       await expect
         .poll(() => detail(page), { timeout: 90_000 })
         .toContain("The PACS could not be reached");
     } finally {
-      await stack.startPacs();
+      await suite.stack.startPacs();
     }
     const receipt = page.getByTestId("queue-receipt").first();
     await receipt.waitFor({ timeout: 150_000 });
@@ -111,6 +70,6 @@ describe("the offline queue through outages", () => {
     expect(await receipt.getByTestId("receipt-title").textContent()).toMatch(
       /^Confirmed by PACS (\d+) of \1$/,
     );
-    await expectInOrthanc(stack, study);
+    await expectInOrthanc(suite.stack, study);
   });
 });

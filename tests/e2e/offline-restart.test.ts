@@ -6,17 +6,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import dicomParser from "dicom-parser";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  indexedDbText,
-  launchChromium,
-  orthancInstanceBytes,
-  signIn,
-  startTestStack,
-  writeSyntheticStudy,
-  type TestStack,
-} from "../support/stack";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { confirmStudy } from "../support/queue-page";
+import { indexedDbText, orthancInstanceBytes, signIn, writeSyntheticStudy } from "../support/stack";
+import { expectInOrthanc, queueSuite } from "./queue-suite";
 
 const STUDY_DIR = path.resolve(import.meta.dirname, "../fixtures/dicom/study/dcmqi_ct_3slice_seg");
 const FILES = ["01.dcm", "02.dcm", "03.dcm"].map((f) => path.join(STUDY_DIR, f));
@@ -31,19 +25,6 @@ function tags(file: string) {
     patientName: data.string("x00100010") ?? "",
     patientId: data.string("x00100020") ?? "",
   };
-}
-
-/** Picks the files on the upload screen, adds the impression and confirms (online or not). */
-async function confirmStudy(page: Page, files: string[], impression: string): Promise<void> {
-  await page.getByTestId("upload-study").click();
-  await page.getByTestId("file-input").setInputFiles(files);
-  const send = page.getByTestId("send");
-  const choice = page.getByTestId("study-choice").first();
-  await send.or(choice).first().waitFor({ timeout: 60_000 });
-  if (await choice.isVisible()) await choice.click();
-  await page.getByTestId("impression").fill(impression);
-  await send.click();
-  await page.getByTestId("confirm-send").click();
 }
 
 async function serviceWorkerInControl(page: Page): Promise<void> {
@@ -62,30 +43,15 @@ async function receiptOf(page: Page, timeout = 150_000) {
   };
 }
 
-let stack: TestStack;
-const browsers: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-
-afterAll(async () => {
-  for (const browser of browsers) await browser.close().catch(() => undefined);
-  await stack?.stop();
-});
-
-async function launch(profile: string): Promise<BrowserContext> {
-  const browser = await launchChromium(profile);
-  browsers.push(browser);
-  return browser;
-}
+const suite = queueSuite();
+const { launch } = suite;
 
 describe("the offline upload queue", () => {
   it("a study confirmed offline survives a restart, uploads when online and leaves no PHI", async () => {
     const profile = path.join(mkdtempSync(path.join(tmpdir(), "rp-offline-")), "p");
     let browser = await launch(profile);
     let page = await browser.newPage();
-    await signIn(page, stack);
+    await signIn(page, suite.stack);
     await serviceWorkerInControl(page);
 
     await browser.setOffline(true);
@@ -97,7 +63,7 @@ describe("the offline upload queue", () => {
       .toBeGreaterThanOrEqual(FILES.length);
     const queued = (await indexedDbText(page)).blobs;
     // Reloading while offline is served from the precache, and the queue says what it waits for.
-    await page.goto(`${stack.appUrl}/queue`);
+    await page.goto(`${suite.stack.appUrl}/queue`);
     await expect
       .poll(() => page.getByTestId("job-title").first().textContent(), { timeout: 30_000 })
       .toContain("Waiting for network");
@@ -108,7 +74,7 @@ describe("the offline upload queue", () => {
     browser = await launch(profile);
     await browser.setOffline(true);
     page = await browser.newPage();
-    await page.goto(`${stack.appUrl}/queue`);
+    await page.goto(`${suite.stack.appUrl}/queue`);
     await page.getByTestId("queue-job").waitFor({ timeout: 30_000 });
     expect((await indexedDbText(page)).blobs).toBe(queued);
 
@@ -118,7 +84,7 @@ describe("the offline upload queue", () => {
     expect(receipt.title).toMatch(/^Confirmed by PACS (\d+) of \1$/);
 
     for (const file of FILES) {
-      const stored = await orthancInstanceBytes(stack.orthanc, tags(file).sopUid);
+      const stored = await orthancInstanceBytes(suite.stack.orthanc, tags(file).sopUid);
       expect(stored, `Orthanc has no ${path.basename(file)}`).not.toBeNull();
       expect(stored?.equals(readFileSync(file)), `${path.basename(file)} differs`).toBe(true);
     }
@@ -146,10 +112,10 @@ describe("the offline upload queue", () => {
         sessions.push(url.pathname);
     });
     const first = await browser.newPage();
-    await signIn(first, stack);
+    await signIn(first, suite.stack);
     await serviceWorkerInControl(first);
     const second = await browser.newPage();
-    await second.goto(`${stack.appUrl}/queue`);
+    await second.goto(`${suite.stack.appUrl}/queue`);
     await second
       .getByTestId("queue-empty")
       .or(second.getByTestId("queue-receipt"))
@@ -159,15 +125,12 @@ describe("the offline upload queue", () => {
     await confirmStudy(first, study.files, "two tabs");
     // The second tab hears of the job and tries too; only one of them may send it.
     await second.getByTestId("queue-job").waitFor({ timeout: 30_000 });
-    await first.goto(`${stack.appUrl}/queue`);
+    await first.goto(`${suite.stack.appUrl}/queue`);
     expect((await receiptOf(second)).outcome).toBe("delivered");
 
     expect(sessions).toHaveLength(1);
     expect(chunks.length).toBeGreaterThan(3);
     expect(new Set(chunks).size).toBe(chunks.length);
-    for (const [i, file] of study.files.entries()) {
-      const stored = await orthancInstanceBytes(stack.orthanc, study.sopUids[i]!);
-      expect(stored?.equals(readFileSync(file))).toBe(true);
-    }
+    await expectInOrthanc(suite.stack, study);
   });
 });

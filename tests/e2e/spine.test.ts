@@ -3,15 +3,19 @@
 // read the PACS's answer per instance. Then ask the real Orthanc for each instance's stored file:
 // it must be byte-identical to the file that was picked; and the impression must be in the same
 // study as a fourth instance, a Basic Text SR that dciodvfy accepts.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import dicomParser from "dicom-parser";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { formatStudyDate } from "../../web/src/lib/format";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, orthancFetch, startTestStack, type TestStack } from "../support/stack";
-import { dciodvfyErrors, orthancFile, orthancStudyInstances } from "./intake-page";
+import { beforeAll, describe, expect, it } from "vitest";
+import { orthancFetch, type TestStack } from "../support/stack";
+import {
+  dciodvfyErrors,
+  openIntakeBrowser,
+  orthancFile,
+  orthancStudyInstances,
+} from "./intake-page";
 
 const STUDY_DIR = path.resolve(import.meta.dirname, "../fixtures/dicom/study/dcmqi_ct_3slice_seg");
 const FILES = ["01.dcm", "02.dcm", "03.dcm"].map((f) => path.join(STUDY_DIR, f));
@@ -45,26 +49,20 @@ function sopInstanceUid(file: string): string {
 }
 
 let stack: TestStack;
-let browser: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  browser = await launchChromium(path.join(mkdtempSync(path.join(tmpdir(), "rp-e2e-")), "p"));
-  page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
+  // Signing in is part of this test; the page keeps Chromium's own size.
+  const intake = await openIntakeBrowser("rp-e2e", { signedIn: false, viewport: null });
+  ({ stack, page, pageErrors } = intake);
   page.on("console", (message) => {
     // A Content-Security-Policy violation is reported on the console as an error.
     if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
       pageErrors.push(message.text());
     }
   });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  return intake.close;
 });
 
 describe("a study from the browser to the PACS", () => {

@@ -9,6 +9,13 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { z } from "zod";
 import { startStack, type DevLogin } from "../../scripts/lib/dev-stack.mjs";
 import { startOrthanc } from "../../scripts/lib/orthanc.mjs";
+import {
+  CT_IMAGE_STORAGE,
+  element,
+  elementHeader,
+  filePreamble,
+  newUid,
+} from "../../scripts/lib/synthetic-dicom.mjs";
 
 export interface OrthancAccess {
   url: string;
@@ -123,32 +130,6 @@ export function orthancFetch(
 
 // ---- Helpers for the offline-queue browser tests (tests/e2e/offline-*.test.ts) ----------------
 
-const CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
-const EXPLICIT_VR_LE = "1.2.840.10008.1.2.1";
-const LONG_VRS = new Set(["OB", "OW", "SQ", "UN", "UT"]);
-
-function dicomElement(group: number, elem: number, vr: string, value: string | number): Buffer {
-  let data =
-    typeof value === "number"
-      ? Buffer.from((vr === "UL" ? Uint32Array.of(value) : Uint16Array.of(value)).buffer)
-      : Buffer.from(value, "latin1");
-  if (data.length % 2 === 1) data = Buffer.concat([data, Buffer.from([vr === "UI" ? 0 : 0x20])]);
-  return Buffer.concat([dicomHeader(group, elem, vr, data.length), data]);
-}
-
-function dicomHeader(group: number, elem: number, vr: string, length: number): Buffer {
-  const long = LONG_VRS.has(vr);
-  const head = Buffer.alloc(long ? 12 : 8);
-  head.writeUInt16LE(group, 0);
-  head.writeUInt16LE(elem, 2);
-  head.write(vr, 4, "latin1");
-  if (long) head.writeUInt32LE(length, 8);
-  else head.writeUInt16LE(length, 6);
-  return head;
-}
-
-const newUid = () => `2.25.${BigInt(`0x${randomBytes(16).toString("hex")}`).toString(10)}`;
-
 export interface SyntheticStudy {
   files: string[];
   sopUids: string[];
@@ -171,49 +152,36 @@ export function writeSyntheticStudy(dir: string, count: number, bytesPerFile: nu
   const study: SyntheticStudy = { files: [], sopUids: [], bytes: 0, patientName, patientId };
   for (let i = 1; i <= count; i++) {
     const sopUid = newUid();
-    const meta = Buffer.concat([
-      dicomElement(0x0002, 0x0001, "OB", "\0\x01"),
-      dicomElement(0x0002, 0x0002, "UI", CT_IMAGE_STORAGE),
-      dicomElement(0x0002, 0x0003, "UI", sopUid),
-      dicomElement(0x0002, 0x0010, "UI", EXPLICIT_VR_LE),
-      dicomElement(0x0002, 0x0012, "UI", "2.25.261545230548451329186930429316342447081"),
-    ]);
     const data = [
-      dicomElement(0x0008, 0x0016, "UI", CT_IMAGE_STORAGE),
-      dicomElement(0x0008, 0x0018, "UI", sopUid),
-      dicomElement(0x0008, 0x0020, "DA", "20240101"),
-      dicomElement(0x0008, 0x0030, "TM", "120000"),
-      dicomElement(0x0008, 0x0060, "CS", "CT"),
-      dicomElement(0x0008, 0x1030, "LO", "QUEUE TEST STUDY"),
-      dicomElement(0x0010, 0x0010, "PN", patientName),
-      dicomElement(0x0010, 0x0020, "LO", patientId),
-      dicomElement(0x0020, 0x000d, "UI", studyUid),
-      dicomElement(0x0020, 0x000e, "UI", seriesUid),
-      dicomElement(0x0020, 0x0011, "IS", "1"),
-      dicomElement(0x0020, 0x0013, "IS", String(i)),
-      dicomElement(0x0020, 0x0032, "DS", `-250\\-250\\${(-i * 1.25).toFixed(2)}`),
-      dicomElement(0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0"),
-      dicomElement(0x0020, 0x0052, "UI", frameUid),
-      dicomElement(0x0028, 0x0002, "US", 1),
-      dicomElement(0x0028, 0x0004, "CS", "MONOCHROME2"),
-      dicomElement(0x0028, 0x0010, "US", side),
-      dicomElement(0x0028, 0x0011, "US", side),
-      dicomElement(0x0028, 0x0030, "DS", "0.5\\0.5"),
-      dicomElement(0x0028, 0x0100, "US", 16),
-      dicomElement(0x0028, 0x0101, "US", 16),
-      dicomElement(0x0028, 0x0102, "US", 15),
-      dicomElement(0x0028, 0x0103, "US", 0),
-      dicomHeader(0x7fe0, 0x0010, "OW", side * side * 2),
+      element(0x0008, 0x0016, "UI", CT_IMAGE_STORAGE),
+      element(0x0008, 0x0018, "UI", sopUid),
+      element(0x0008, 0x0020, "DA", "20240101"),
+      element(0x0008, 0x0030, "TM", "120000"),
+      element(0x0008, 0x0060, "CS", "CT"),
+      element(0x0008, 0x1030, "LO", "QUEUE TEST STUDY"),
+      element(0x0010, 0x0010, "PN", patientName),
+      element(0x0010, 0x0020, "LO", patientId),
+      element(0x0020, 0x000d, "UI", studyUid),
+      element(0x0020, 0x000e, "UI", seriesUid),
+      element(0x0020, 0x0011, "IS", "1"),
+      element(0x0020, 0x0013, "IS", String(i)),
+      element(0x0020, 0x0032, "DS", `-250\\-250\\${(-i * 1.25).toFixed(2)}`),
+      element(0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0"),
+      element(0x0020, 0x0052, "UI", frameUid),
+      element(0x0028, 0x0002, "US", 1),
+      element(0x0028, 0x0004, "CS", "MONOCHROME2"),
+      element(0x0028, 0x0010, "US", side),
+      element(0x0028, 0x0011, "US", side),
+      element(0x0028, 0x0030, "DS", "0.5\\0.5"),
+      element(0x0028, 0x0100, "US", 16),
+      element(0x0028, 0x0101, "US", 16),
+      element(0x0028, 0x0102, "US", 15),
+      element(0x0028, 0x0103, "US", 0),
+      elementHeader(0x7fe0, 0x0010, "OW", side * side * 2),
       randomBytes(side * side * 2),
     ];
     const file = path.join(dir, `CT${String(i).padStart(3, "0")}.dcm`);
-    const bytes = Buffer.concat([
-      Buffer.alloc(128),
-      Buffer.from("DICM", "latin1"),
-      dicomElement(0x0002, 0x0000, "UL", meta.length),
-      meta,
-      ...data,
-    ]);
+    const bytes = Buffer.concat([filePreamble({ sopUid }), ...data]);
     writeFileSync(file, bytes);
     study.files.push(file);
     study.sopUids.push(sopUid);

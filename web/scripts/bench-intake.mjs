@@ -5,13 +5,20 @@
 // page's and the archive worker's JS heap sampled throughout (target: peak ≤ 200 MB). Synthetic
 // studies only (patient "BENCH^INTAKE"). Prints the figures; `--json FILE` also writes them.
 //   node web/scripts/bench-intake.mjs [--files 1000] [--study-mb 500] [--zip-mb 1024] [--runs 3]
-import { randomBytes, randomFillSync } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { buildPwa, startStack } from "../../scripts/lib/dev-stack.mjs";
+import {
+  CT_IMAGE_STORAGE,
+  element,
+  elementHeader,
+  filePreamble,
+  newUid,
+} from "../../scripts/lib/synthetic-dicom.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -28,51 +35,17 @@ const MB = 1024 * 1024;
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 
 // ---- Synthetic DICOM (Explicit VR Little Endian CT images, one study, one series) -----------
-
-const LONG_VRS = new Set(["OB", "OW", "SQ", "UN", "UT"]);
-
-function element(group, elem, vr, value) {
-  let data;
-  if (Buffer.isBuffer(value)) data = value;
-  else if (vr === "US") data = Buffer.from(Uint16Array.of(value).buffer);
-  else if (vr === "UL") data = Buffer.from(Uint32Array.of(value).buffer);
-  else data = Buffer.from(String(value), "latin1");
-  if (data.length % 2 === 1) data = Buffer.concat([data, Buffer.from([vr === "UI" ? 0 : 0x20])]);
-  return Buffer.concat([tagHeader(group, elem, vr, data.length), data]);
-}
-
-function tagHeader(group, elem, vr, length) {
-  const long = LONG_VRS.has(vr);
-  const head = Buffer.alloc(long ? 12 : 8);
-  head.writeUInt16LE(group, 0);
-  head.writeUInt16LE(elem, 2);
-  head.write(vr, 4, "latin1");
-  if (long) head.writeUInt32LE(length, 8);
-  else head.writeUInt16LE(length, 6);
-  return head;
-}
-
-const uid = () => `2.25.${BigInt(`0x${randomBytes(16).toString("hex")}`).toString(10)}`;
+// The element encoding and file meta are scripts/lib/synthetic-dicom.mjs; the elements are ours.
 
 /** One CT image of about `bytes` bytes: header, then 16-bit pixels of noise. */
 function dicomImage({ studyUid, seriesUid, number, bytes }) {
-  const sopUid = uid();
+  const sopUid = newUid();
   const side = Math.max(8, Math.floor(Math.sqrt(Math.max(64, bytes - 1024) / 2)) & ~1);
-  const meta = Buffer.concat([
-    element(0x0002, 0x0001, "OB", Buffer.from([0, 1])),
-    element(0x0002, 0x0002, "UI", "1.2.840.10008.5.1.4.1.1.2"),
-    element(0x0002, 0x0003, "UI", sopUid),
-    element(0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1"),
-    element(0x0002, 0x0012, "UI", "2.25.261545230548451329186930429316342447081"),
-  ]);
   const pixels = Buffer.alloc(side * side * 2);
   randomFillSync(pixels);
   return Buffer.concat([
-    Buffer.alloc(128),
-    Buffer.from("DICM", "latin1"),
-    element(0x0002, 0x0000, "UL", meta.length),
-    meta,
-    element(0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.2"),
+    filePreamble({ sopUid }),
+    element(0x0008, 0x0016, "UI", CT_IMAGE_STORAGE),
     element(0x0008, 0x0018, "UI", sopUid),
     element(0x0008, 0x0020, "DA", "20240101"),
     element(0x0008, 0x0060, "CS", "CT"),
@@ -91,7 +64,7 @@ function dicomImage({ studyUid, seriesUid, number, bytes }) {
     element(0x0028, 0x0101, "US", 16),
     element(0x0028, 0x0102, "US", 15),
     element(0x0028, 0x0103, "US", 0),
-    tagHeader(0x7fe0, 0x0010, "OW", pixels.length),
+    elementHeader(0x7fe0, 0x0010, "OW", pixels.length),
     pixels,
   ]);
 }
@@ -99,7 +72,7 @@ function dicomImage({ studyUid, seriesUid, number, bytes }) {
 /** `count` files of about `totalBytes` together, written one by one into `dir`. */
 function writeStudy(dir, count, totalBytes) {
   fs.mkdirSync(dir, { recursive: true });
-  const study = { studyUid: uid(), seriesUid: uid() };
+  const study = { studyUid: newUid(), seriesUid: newUid() };
   const paths = [];
   for (let i = 0; i < count; i++) {
     const file = path.join(dir, `IM${String(i + 1).padStart(5, "0")}`);
@@ -127,7 +100,7 @@ function writeZip(file, count, totalBytes) {
   const fd = fs.openSync(file, "w");
   const central = [];
   let offset = 0;
-  const study = { studyUid: uid(), seriesUid: uid() };
+  const study = { studyUid: newUid(), seriesUid: newUid() };
   try {
     for (let i = 0; i < count; i++) {
       const name = Buffer.from(`BENCH/SERIES1/IM${String(i + 1).padStart(5, "0")}.dcm`);
