@@ -441,8 +441,9 @@ describe("the screens of the clinician's and the admin's guides", () => {
     await expect.poll(() => job.getAttribute("data-state"), { timeout: 120_000 }).toBe("attention");
     const title = await job.getByTestId("job-title").innerText();
     expect(title).toMatch(/^Needs attention: (\d+) of \1 files? not received$/);
+    // Every file of this study was refused, so the words do not claim that others arrived.
     expect(await job.getByTestId("job-detail").innerText()).toContain(
-      'each file says why. "Retry failed files" sends only those again',
+      'each file says why. "Retry failed files" sends them again.',
     );
     // Each file the PACS did not get, with the reason in words.
     expect(await job.innerText()).toContain(
