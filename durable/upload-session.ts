@@ -35,12 +35,8 @@ import {
   type SessionMeta as Meta,
 } from "./session-store";
 import { decideVerdicts, type FileFacts } from "./verdicts";
-import { mapPool } from "../worker/pool";
 import { forwardWatchdogMs } from "../worker/config";
 import { log } from "../worker/log";
-
-/** Files hashed at once when a session completes (one: see PacsAdapter.inFlight). */
-const VERIFY_CONCURRENCY = 1;
 
 export interface InitArgs {
   sessionId: string;
@@ -326,28 +322,23 @@ export class UploadSession extends DurableObject<Env> {
 
   /** Whole-file SHA-256 (streamed) and a header read from a slice, for every file not yet verified. */
   private async verify(meta: Meta): Promise<Meta> {
-    // A few files at once: each hash streams its chunks from R2, so overlapping the reads hides
-    // their latency; the bound keeps memory flat (each stream holds one chunk read at a time).
-    const facts: FileFacts[] = await mapPool(
-      this.files(),
-      VERIFY_CONCURRENCY,
-      async (f): Promise<FileFacts> => {
-        const refs = this.chunks(f.idx);
-        const actual = await sha256OfFile(this.env.CHUNKS, refs);
-        const read = (start: number, end: number) =>
-          readRange(this.env.CHUNKS, refs, start, Math.min(end, f.size));
-        const header =
-          actual === f.sha256
-            ? await readDicomHeader(read, f.size)
-            : { ok: false as const, code: "checksum_mismatch", message: "" };
-        return {
-          index: f.idx,
-          sha256: f.sha256,
-          checksumMatches: actual === f.sha256,
-          header: header.ok ? { ok: true, ...header.header } : header,
-        };
-      },
-    );
+    const facts: FileFacts[] = [];
+    for (const f of this.files()) {
+      const refs = this.chunks(f.idx);
+      const actual = await sha256OfFile(this.env.CHUNKS, refs);
+      const read = (start: number, end: number) =>
+        readRange(this.env.CHUNKS, refs, start, Math.min(end, f.size));
+      const header =
+        actual === f.sha256
+          ? await readDicomHeader(read, f.size)
+          : { ok: false as const, code: "checksum_mismatch", message: "" };
+      facts.push({
+        index: f.idx,
+        sha256: f.sha256,
+        checksumMatches: actual === f.sha256,
+        header: header.ok ? { ok: true, ...header.header } : header,
+      });
+    }
     const summary = decideVerdicts(facts, this.allowList());
     this.ctx.storage.transactionSync(() => {
       for (const fact of facts) {

@@ -29,12 +29,6 @@ export type ConfirmResult =
   { kind: "checked"; present: Set<string> } | { kind: "failure"; failure: Failure };
 
 export interface PacsAdapter {
-  /**
-   * Batches this PACS may be sent at once (default 1, which every adapter uses today). Two
-   * STOW-RS requests in flight were faster, but in two of three full-size benchmark runs some
-   * instances ended with no outcome recorded, cause not yet found: reliability first.
-   */
-  readonly inFlight?: number;
   store(batch: ForwardInstance[]): Promise<StoreResult>;
   /** The SOP Instance UIDs among `instances` that the PACS holds now. */
   confirm?(instances: ForwardInstance[]): Promise<ConfirmResult>;

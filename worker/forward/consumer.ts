@@ -13,7 +13,6 @@ import type { ForwardInstance, InstanceResult, PacsAdapter } from "./adapter";
 import { adapterFor } from "./adapters";
 import { destinationFor, resolveAuth } from "./destination";
 import { batchParts } from "./stow-body";
-import { mapPool } from "../pool";
 
 type SessionStub = DurableObjectStub<import("../../durable/upload-session").UploadSession>;
 
@@ -164,17 +163,10 @@ async function forwardSession(env: Env, message: Message<unknown>): Promise<void
   const record = (results: InstanceResult[]) => stub.recordOutcomes(results);
   const instances = plan.files.map((f) => toInstance(env, f));
   const { batchBytes, batchInstances, confirmReceipt: confirm } = destination.config;
-  // Batches go out a few at a time (as the adapter allows); after a failure no new batch starts,
-  // the ones in flight finish and record what the PACS said, and the retry carries the rest.
-  let failure = null as Failure | null;
-  await mapPool(
-    [...batchParts(instances, batchBytes, batchInstances)],
-    adapter.inFlight ?? 1,
-    async (batch) => {
-      if (!failure) failure = await storeBatch(adapter, batch, record);
-    },
-  );
-  if (failure) return retryOrGiveUp(stub, message, sessionId, plan.attempt, failure);
+  for (const batch of batchParts(instances, batchBytes, batchInstances)) {
+    const failure = await storeBatch(adapter, batch, record);
+    if (failure) return retryOrGiveUp(stub, message, sessionId, plan.attempt, failure);
+  }
 
   if (confirm) {
     const confirmation = await confirmReceipt(env, stub, adapter, plan.attempt);
