@@ -2,7 +2,7 @@
 // parsed with a contract schema, every failure an ApiError with the server's code and message.
 // (The uploader core has its own client in ../uploader/api.ts; this one shares its ApiError.)
 import type { z } from "zod";
-import { ApiError, NETWORK_ERROR_MESSAGE } from "../uploader/api";
+import { ApiError, NETWORK_ERROR_MESSAGE, readJson } from "../uploader/api";
 import type { Transport } from "../uploader/ports";
 import { ErrorBody } from "./contract";
 
@@ -54,16 +54,6 @@ export function jsonInit(method: string, token: string | null, body?: unknown): 
   if (body === undefined) return { method, headers };
   headers["content-type"] = "application/json";
   return { method, headers, body: JSON.stringify(body) };
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => "");
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function unexplained(status: number): string {

@@ -144,7 +144,8 @@ export function createApi(transport: Transport, baseUrl = ""): Api {
   };
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The body as JSON; undefined when empty or not JSON (an error page, a cut-off answer). */
+export async function readJson(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => "");
   if (text === "") return undefined;
   try {
