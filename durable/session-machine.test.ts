@@ -53,7 +53,8 @@ describe("upload session state machine", () => {
       WD,
     );
     expect(t.session.phase).toEqual({ kind: "verifying" });
-    expect(t.effects).toEqual([{ type: "verify_files" }]);
+    // The watchdog alarm is set before the check starts, so a check cut short is run again.
+    expect(t.effects).toEqual([{ type: "schedule_alarm", at: 1 + WD }, { type: "verify_files" }]);
   });
 
   it("complete twice is refused the second time (the shell answers with the status)", () => {
@@ -285,6 +286,33 @@ describe("upload session state machine", () => {
       expect(t.session.phase).toEqual(phase);
       expect(t.effects).toEqual([{ type: "delete_objects" }]);
     }
+  });
+
+  describe("verify watchdog (a check cut short by a relay restart)", () => {
+    const alarm = (now: number, lastActivity: number) =>
+      ({ type: "alarm", now, lastActivity, ttlMs: TTL }) as const;
+
+    it("verifying within the watchdog period: only re-arms for its end", () => {
+      const session = at({ kind: "verifying" }, 100);
+      const t = transition(session, alarm(399, 100), TTL, WD);
+      expect(t.session).toBe(session);
+      expect(t.effects).toEqual([{ type: "schedule_alarm", at: 100 + WD }]);
+    });
+
+    it("verifying past the watchdog period: checked again, with the next watchdog armed first", () => {
+      const t = transition(at({ kind: "verifying" }, 100), alarm(400, 100), TTL, WD);
+      expect(t.session).toEqual({ phase: { kind: "verifying" }, lastActivity: 400 });
+      expect(t.effects).toEqual([
+        { type: "schedule_alarm", at: 400 + WD },
+        { type: "verify_files" },
+      ]);
+    });
+
+    it("a verifying session never expires on the idle deadline while nobody checks it", () => {
+      const t = transition(at({ kind: "verifying" }, 0), alarm(TTL * 3, 0), TTL, WD);
+      expect(t.session.phase).toEqual({ kind: "verifying" });
+      expect(t.effects.map((e) => e.type)).toEqual(["schedule_alarm", "verify_files"]);
+    });
   });
 
   describe("forward watchdog (a lost queue message)", () => {

@@ -80,9 +80,12 @@ export function newSession(now: number, ttlMs: number): Transition {
  * When a queued or forwarding session counts as lost: its message may have vanished (a local
  * queue is memory only; a restart drops it) or its consumer died without a word. Queued: the
  * watchdog period after the queue was due to deliver; forwarding: after the last progress.
+ * Verifying: the check runs inside the request that completed the upload; a relay restart
+ * mid-check leaves the session verifying with nobody checking, so it counts as lost too.
  */
 export function watchdogAt(session: Session, watchdogMs: number): number | null {
   const { phase, lastActivity } = session;
+  if (phase.kind === "verifying") return lastActivity + watchdogMs;
   if (phase.kind === "queued")
     return Math.max(phase.dueAt ?? lastActivity, lastActivity) + watchdogMs;
   if (phase.kind === "forwarding") return lastActivity + watchdogMs;
@@ -111,7 +114,11 @@ export function transition(
     case "complete_requested":
       if (phase.kind !== "receiving") throw new TransitionRefused("not_receiving", phase.kind);
       if (!event.allBytesReceived) throw new TransitionRefused("incomplete", phase.kind);
-      return touched({ kind: "verifying" }, [{ type: "verify_files" }]);
+      // The alarm is set before the check starts: if the relay stops mid-check, it runs it again.
+      return touched({ kind: "verifying" }, [
+        { type: "schedule_alarm", at: event.now + watchdogMs },
+        { type: "verify_files" },
+      ]);
     case "verified":
       if (phase.kind !== "verifying") throw new TransitionRefused("not_forwardable", phase.kind);
       // A whole-file checksum mismatch sends the session back to receiving: the client re-sends
@@ -187,9 +194,18 @@ export function transition(
         return { session, effects: [{ type: "delete_objects" }] };
       }
       const lostAt = watchdogAt(session, watchdogMs);
+      if (lostAt !== null && event.now < lostAt) {
+        return { session, effects: [{ type: "schedule_alarm", at: lostAt }] };
+      }
+      if (phase.kind === "verifying") {
+        // Nobody finished the check (the shell only asks when no check runs in this instance):
+        // check again. Safe to repeat: it reads the stored bytes and rewrites the same verdicts.
+        return touched(phase, [
+          { type: "schedule_alarm", at: event.now + watchdogMs },
+          { type: "verify_files" },
+        ]);
+      }
       if (lostAt !== null && (phase.kind === "queued" || phase.kind === "forwarding")) {
-        if (event.now < lostAt)
-          return { session, effects: [{ type: "schedule_alarm", at: lostAt }] };
         // The forward message is presumed lost: send it again. Safe to repeat: only instances
         // without a stored outcome go out, the PACS keys them by SOP Instance UID, and the
         // attempts carried over still count toward the limit.

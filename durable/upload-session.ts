@@ -86,6 +86,8 @@ const REFUSED: Record<
 
 export class UploadSession extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** A file check is running in this instance (memory only: a restart is exactly what clears it). */
+  private checking = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -322,6 +324,15 @@ export class UploadSession extends DurableObject<Env> {
 
   /** Whole-file SHA-256 (streamed) and a header read from a slice, for every file not yet verified. */
   private async verify(meta: Meta): Promise<Meta> {
+    this.checking = true;
+    try {
+      return await this.checkFiles(meta);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkFiles(meta: Meta): Promise<Meta> {
     const facts: FileFacts[] = [];
     for (const f of this.files()) {
       const refs = this.chunks(f.idx);
@@ -513,12 +524,20 @@ export class UploadSession extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const meta = this.loadMeta();
     if (!meta) return;
+    if (meta.phase.kind === "verifying" && this.checking) {
+      // A long check still running here is not lost: look again a watchdog period later.
+      await this.ctx.storage.setAlarm(Date.now() + forwardWatchdogMs(this.env));
+      return;
+    }
     const next = await this.apply(meta, {
       type: "alarm",
       now: Date.now(),
       lastActivity: meta.lastActivity,
       ttlMs: meta.ttlMs,
     });
+    if (meta.phase.kind === "verifying" && next.lastActivity !== meta.lastActivity) {
+      log("warn", "verify_watchdog_rechecked", { session: meta.sessionId });
+    }
     // An alarm touches a queued or forwarding session only when its watchdog sent it again.
     const waiting = meta.phase.kind === "queued" || meta.phase.kind === "forwarding";
     if (waiting && next.phase.kind === "queued" && next.lastActivity !== meta.lastActivity) {

@@ -34,6 +34,9 @@ export interface ChaosOptions {
   minutes: number;
   /** Stop after this many scenarios (default: no limit but the others). */
   scenarios?: number;
+  /** Plan the scenarios before this one (same seed, same plans) but run only from here on:
+   *  replays one scenario of a long run without the ones before it. */
+  from?: number;
   kinds?: readonly FaultKind[];
   /** Keep going (within the other bounds) until every kind was injected at least once. */
   untilEveryKind?: boolean;
@@ -93,6 +96,17 @@ export interface ChaosReport {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Longest a scenario may take before its study counts as stuck (so: lost). */
 const SCENARIO_LIMIT_MS = 150_000;
+/** How long one fault may take to strike and come back (a browser restart takes a few s). */
+const FAULT_LIMIT_MS = 60_000;
+
+/** `promise`, or a rejection with `what` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
 /** No new scenario starts with less than this left of the run's bound. */
 const RUN_MARGIN_MS = 75_000;
 
@@ -129,8 +143,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       if (runDeadline - Date.now() < RUN_MARGIN_MS) break;
       const study = prepareStudy(rng, path.join(options.workDir, `s${index}`), fixtures);
-      studies.push(study);
       const planned = planFaults(rng, study, deck);
+      if (options.from !== undefined && index < options.from) continue;
+      studies.push(study);
       const deadline = Math.min(Date.now() + SCENARIO_LIMIT_MS, runDeadline - 20_000);
       // Stuck by then: lost, unless the run's own bound is what made the scenario short.
       const cutByRun = deadline < Date.now() + SCENARIO_LIMIT_MS - 5_000;
@@ -305,6 +320,12 @@ async function runScenario(
   const started = Date.now();
   let jobId: string | null = null;
   let finished = false;
+  // Where the scenario is, for the report if it hangs.
+  let step = "clearing the queue";
+  const stepTimer = setInterval(() => {
+    if (Date.now() > deadline + 30_000 || process.env.CHAOS_DEBUG)
+      log(`#${index} still at: ${step} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }, 10_000);
   const armed: ArmedFault[] = planned.map((p) =>
     arm(p, {
       world,
@@ -322,8 +343,13 @@ async function runScenario(
     if (fired.has(fault) || finished) return;
     fired.add(fault);
     running.add(fault);
-    const task = fault
-      .fire(request)
+    if (process.env.CHAOS_DEBUG)
+      log(
+        `#${index} fires ${fault.planned.kind} at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    // Bounded: a fault that never finishes (a tab on a browser being closed) must not hold the
+    // scenario; it then counts as not injected.
+    const task = within(fault.fire(request), FAULT_LIMIT_MS, `${fault.planned.kind} did not finish`)
       .catch(() => undefined)
       .finally(() => running.delete(fault));
     firing.push(task);
@@ -350,6 +376,8 @@ async function runScenario(
   let verdict: Verdict = "lost";
   try {
     await clearQueue(world, log);
+    if (process.env.CHAOS_DEBUG) log(`#${index} plan: ${JSON.stringify(planned)}`);
+    step = "reading the queue";
     const first = await snapshot(world, deadline);
     receiptsBefore = Math.max(0, ...first.snap.receipts.map((r) => r.key));
     // Destination faults are in place before the study leaves; the others strike on their own.
@@ -359,10 +387,13 @@ async function runScenario(
       const running = fire(fault);
       if (running && fault.restore) setUp.push(running);
     }
+    step = "setting up the destination fault";
     await Promise.all(setUp);
 
+    step = "confirming the study";
     await confirmOnPage(world, study, deadline);
     for (;;) {
+      step = "watching the queue";
       const { page, snap } = await snapshot(world, deadline);
       jobId = snap.jobs[0]?.id ?? jobId;
       newReceipts.splice(
@@ -372,6 +403,7 @@ async function runScenario(
       );
       if (snap.jobs.length === 0 && newReceipts.length > 0) {
         verdict = "delivered";
+        if (process.env.CHAOS_DEBUG) log(`#${index} receipts: ${JSON.stringify(newReceipts)}`);
         break;
       }
       const attention = snap.jobs.find((j) => j.state === "attention");
@@ -392,6 +424,7 @@ async function runScenario(
         if (title.startsWith("Needs attention") && detail.includes(attention.attention.message)) {
           explanations.push(`${attention.attention.code}: ${attention.attention.message}`);
         }
+        step = "acting on a failure";
         for (const fault of armed) await fault.restore?.();
         const action = explanations.length > 3 ? "dismiss" : attention.attention.action;
         const button =
@@ -415,25 +448,45 @@ async function runScenario(
       }
       await sleep(250);
     }
-  } catch {
+  } catch (error) {
     verdict = "lost";
+    log(
+      `#${index} gave up at "${step}": ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
   } finally {
     finished = true;
     world.app.net.off("put", onPut);
     world.app.net.off("complete", onComplete);
   }
+  step = `waiting for faults: ${armed
+    .filter((f) => running.has(f))
+    .map((f) => f.planned.kind)
+    .join(", ")}`;
   await Promise.all(firing);
+  step = "collecting outcomes";
   const faults: FaultOutcome[] = [];
-  for (const fault of armed) faults.push(await fault.outcome());
+  for (const fault of armed) {
+    faults.push(
+      await within(fault.outcome(), 30_000, "no outcome").catch((error: unknown): FaultOutcome => ({
+        kind: fault.planned.kind,
+        injected: false,
+        note: error instanceof Error ? error.message : String(error),
+      })),
+    );
+  }
+  step = "clearing the queue after";
   if (verdict !== "delivered") await clearQueue(world, log).catch(() => undefined);
 
+  step = "checking Orthanc";
   const check = await checkOrthanc(world.stack.orthanc, study);
   if (verdict === "delivered" && (check.missing > 0 || check.altered > 0)) {
     // The queue says done: every instance not in Orthanc as sent is either explained or lost.
     verdict = dismissed && explanations.length > 0 ? "explained" : "lost";
   }
+  step = "looking for patient data left";
   const { page } = await snapshot(world, Date.now() + 30_000);
   const phi = verdict === "unfinished" ? [] : await phiLeft(page, study);
+  clearInterval(stepTimer);
   return {
     index,
     study: study.label,

@@ -101,14 +101,20 @@ export class ChaosApp {
 }
 
 /** Opens the queue screen; while the link is cut the service worker serves it, or we retry. */
-export async function gotoQueue(page: Page, url: string): Promise<void> {
+export async function gotoQueue(page: Page, url: string, budgetMs = 60_000): Promise<void> {
+  const deadline = Date.now() + budgetMs;
   for (let attempt = 0; ; attempt++) {
+    const left = deadline - Date.now();
     try {
-      await page.goto(`${url}/queue`);
-      await page.getByRole("heading", { name: "Upload queue" }).waitFor({ timeout: 15_000 });
+      await page.goto(`${url}/queue`, { timeout: Math.max(1_000, Math.min(20_000, left)) });
+      await page
+        .getByRole("heading", { name: "Upload queue" })
+        .waitFor({ timeout: Math.max(1_000, Math.min(15_000, left)) });
       return;
     } catch (error) {
-      if (attempt >= 20 || page.isClosed()) throw error;
+      if (process.env.CHAOS_DEBUG)
+        console.log(`gotoQueue attempt ${attempt}: ${String(error).split("\n")[0]}`);
+      if (Date.now() >= deadline || page.isClosed()) throw error;
       await new Promise((r) => setTimeout(r, 500));
     }
   }

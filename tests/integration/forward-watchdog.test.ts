@@ -90,3 +90,34 @@ describe("forward watchdog", () => {
     expect(await storedInstance(uid)).toEqual(files[0]!.bytes);
   });
 });
+
+describe("verify watchdog", () => {
+  it("a check cut short (the relay stopped mid-check) is run again by the alarm and delivered", async () => {
+    const token = await login(await createUser());
+    const file = "transfer_syntax/explicit_vr_le/CT_small.dcm";
+    const files = [{ name: "CT_small.dcm", bytes: fixture(`dicom/${file}`) }];
+    const s = await initUpload(token, files);
+    const stub: Stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(s.sessionId));
+    await sendAll(s, files, 256 * KiB);
+    // What a restart between "verifying" being saved and the check's end leaves behind: the
+    // session says verifying, no verdict is stored, and no check is running.
+    await age(stub, { kind: "verifying" }, forwardWatchdogMs(env) + 1000);
+    expect((await status(s)).state).toBe("verifying");
+    const uid = await runInDurableObject(stub, (_instance, state) => {
+      const row = state.storage.sql.exec("SELECT verdict, sop_instance_uid FROM files").one();
+      expect(row.verdict).toBeNull();
+      return row.sop_instance_uid;
+    });
+    expect(uid).toBeNull();
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
+    expect(done.state).toBe("delivered");
+    expect(done.files[0]?.outcome).toMatchObject({ status: "stored" });
+    const checked = await runInDurableObject(stub, (_instance, state) => {
+      const row = state.storage.sql.exec("SELECT sop_instance_uid FROM files").one();
+      return row.sop_instance_uid as string;
+    });
+    expect(await storedInstance(checked)).toEqual(files[0]!.bytes);
+  });
+});
