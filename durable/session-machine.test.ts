@@ -327,7 +327,7 @@ describe("upload session state machine", () => {
         WD,
       );
       expect(t.session).toEqual({
-        phase: { kind: "queued", attempts: 3, dueAt: 800 },
+        phase: { kind: "queued", attempts: 3, dueAt: 800, resent: 1 },
         lastActivity: 800,
       });
       expect(t.effects).toEqual([
@@ -372,7 +372,7 @@ describe("upload session state machine", () => {
     it("forwarding without progress for the watchdog period: queued again, attempts kept", () => {
       const t = transition(at({ kind: "forwarding", attempts: 4 }, 100), alarm(400, 100), TTL, WD);
       expect(t.session).toEqual({
-        phase: { kind: "queued", attempts: 4, dueAt: 400 },
+        phase: { kind: "queued", attempts: 4, dueAt: 400, resent: 1 },
         lastActivity: 400,
       });
       expect(t.effects).toEqual([
@@ -382,6 +382,18 @@ describe("upload session state machine", () => {
       // The next consumer counts on from there, toward the attempt limit.
       const next = transition(t.session, { type: "forward_started", now: 410 }, TTL, WD);
       expect(next.session.phase).toEqual({ kind: "forwarding", attempts: 5 });
+    });
+
+    it("each re-send while still queued is counted; a consumer starting clears the count", () => {
+      const again = transition(
+        at({ kind: "queued", attempts: 2, dueAt: 0, resent: 2 }, 0),
+        alarm(WD, 0),
+        TTL,
+        WD,
+      );
+      expect(again.session.phase).toEqual({ kind: "queued", attempts: 2, dueAt: WD, resent: 3 });
+      const started = transition(again.session, { type: "forward_started", now: WD + 1 }, TTL, WD);
+      expect(started.session.phase).toEqual({ kind: "forwarding", attempts: 3 });
     });
 
     it("a queued or forwarding session is never expired by the idle deadline", () => {

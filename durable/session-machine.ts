@@ -7,7 +7,9 @@ export type Phase =
   | { kind: "verifying" }
   // dueAt: when the queue should deliver the forward message (absent in sessions stored before
   // the watchdog existed; lastActivity stands in for it).
-  | { kind: "queued"; attempts: number; dueAt?: number }
+  // resent: times the watchdog sent the forward again since a consumer last started it (the
+  // status then says the sending was interrupted, not that the PACS was unreachable).
+  | { kind: "queued"; attempts: number; dueAt?: number; resent?: number }
   | { kind: "forwarding"; attempts: number }
   | { kind: "delivered"; at: number }
   | { kind: "partially_delivered"; at: number }
@@ -209,7 +211,8 @@ export function transition(
         // The forward message is presumed lost: send it again. Safe to repeat: only instances
         // without a stored outcome go out, the PACS keys them by SOP Instance UID, and the
         // attempts carried over still count toward the limit.
-        return touched({ kind: "queued", attempts: phase.attempts, dueAt: event.now }, [
+        const resent = (phase.kind === "queued" ? (phase.resent ?? 0) : 0) + 1;
+        return touched({ kind: "queued", attempts: phase.attempts, dueAt: event.now, resent }, [
           { type: "enqueue_forward" },
           { type: "schedule_alarm", at: event.now + watchdogMs },
         ]);

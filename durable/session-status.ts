@@ -34,6 +34,7 @@ function sentence(meta: SessionMeta, counts: SessionStatus["counts"], files: Fil
     case "verifying":
       return "Checking the files.";
     case "queued":
+      if (phase.resent) return "Sending was interrupted. RelayPACS is sending it again.";
       return phase.attempts > 0
         ? "The PACS could not be reached. RelayPACS will try again automatically."
         : "Checked. Waiting to be sent to the PACS.";

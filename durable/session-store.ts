@@ -28,7 +28,13 @@ export const PhaseSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("receiving") }),
   z.object({ kind: z.literal("verifying") }),
   // dueAt is optional: sessions stored before the forward watchdog have none.
-  z.object({ kind: z.literal("queued"), attempts: z.number().int(), dueAt: z.number().optional() }),
+  // resent: how often the watchdog sent the forward again since a consumer last started it.
+  z.object({
+    kind: z.literal("queued"),
+    attempts: z.number().int(),
+    dueAt: z.number().optional(),
+    resent: z.number().int().optional(),
+  }),
   z.object({ kind: z.literal("forwarding"), attempts: z.number().int() }),
   z.object({ kind: z.literal("delivered"), at: z.number() }),
   z.object({ kind: z.literal("partially_delivered"), at: z.number() }),

@@ -105,7 +105,7 @@ export function planFaults(rng: Rng, study: ChaosStudy, deck: KindDeck) {
     chosen.push(kind);
     if (chosen.length >= count) break;
   }
-  return chosen.map((kind): PlannedFault => {
+  const plans = chosen.map((kind): PlannedFault => {
     const at = rng.pick(TRIGGERS[kind]);
     const trigger: Trigger =
       at === "start"
@@ -115,6 +115,20 @@ export function planFaults(rng: Rng, study: ChaosStudy, deck: KindDeck) {
           : { at, delayMs: rng.int(0, 600) };
     return { kind, trigger, n: rng.next() };
   });
+  // A flaky link drops more than once: a study of three or more chunks meets one or two more
+  // cuts, each at a chunk no other cut was aimed at.
+  if (chunks >= 3) {
+    const cutAt = new Set(
+      plans.flatMap((p) => (p.kind === "net-cut" && p.trigger.at === "put" ? [p.trigger.n] : [])),
+    );
+    for (let extra = rng.int(1, 2); extra > 0 && cutAt.size < chunks; extra--) {
+      let n = rng.int(1, chunks);
+      while (cutAt.has(n)) n = (n % chunks) + 1;
+      cutAt.add(n);
+      plans.push({ kind: "net-cut", trigger: { at: "put", n }, n: rng.next() });
+    }
+  }
+  return plans;
 }
 
 /** What a fault may look at and do while its scenario runs. */

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import type { Phase } from "./session-machine";
+import { describeSession } from "./session-status";
+import type { SessionMeta } from "./session-store";
+
+const meta = (phase: Phase): SessionMeta => ({
+  sessionId: "s1",
+  ownerId: "u1",
+  clinicId: "c1",
+  createdAt: 0,
+  updatedAt: 0,
+  lastActivity: 0,
+  ttlMs: 1000,
+  phase,
+  chunkSize: { min: 1, max: 2, preferred: 1 },
+  warnings: [],
+});
+
+describe("the session's sentence", () => {
+  it("a forward sent again by the watchdog says the sending was interrupted, not the PACS", () => {
+    const resent = describeSession(meta({ kind: "queued", attempts: 2, dueAt: 0, resent: 1 }), []);
+    expect(resent.message).toBe("Sending was interrupted. RelayPACS is sending it again.");
+    const retried = describeSession(meta({ kind: "queued", attempts: 2, dueAt: 0 }), []);
+    expect(retried.message).toBe(
+      "The PACS could not be reached. RelayPACS will try again automatically.",
+    );
+    const first = describeSession(meta({ kind: "queued", attempts: 0, dueAt: 0 }), []);
+    expect(first.message).toBe("Checked. Waiting to be sent to the PACS.");
+  });
+});
