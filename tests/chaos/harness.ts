@@ -322,6 +322,13 @@ async function runScenario(
   let finished = false;
   // Where the scenario is, for the report if it hangs.
   let step = "clearing the queue";
+  let stepAt = started;
+  const at = (next: string) => {
+    if (process.env.CHAOS_DEBUG && next !== step)
+      log(`#${index} ${((Date.now() - stepAt) / 1000).toFixed(1)} s on ${step}`);
+    if (next !== step) stepAt = Date.now();
+    step = next;
+  };
   const stepTimer = setInterval(() => {
     if (Date.now() > deadline + 30_000 || process.env.CHAOS_DEBUG)
       log(`#${index} still at: ${step} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -377,7 +384,7 @@ async function runScenario(
   try {
     await clearQueue(world, log);
     if (process.env.CHAOS_DEBUG) log(`#${index} plan: ${JSON.stringify(planned)}`);
-    step = "reading the queue";
+    at("reading the queue");
     const first = await snapshot(world, deadline);
     receiptsBefore = Math.max(0, ...first.snap.receipts.map((r) => r.key));
     // Destination faults are in place before the study leaves; the others strike on their own.
@@ -387,13 +394,13 @@ async function runScenario(
       const running = fire(fault);
       if (running && fault.restore) setUp.push(running);
     }
-    step = "setting up the destination fault";
+    at("setting up the destination fault");
     await Promise.all(setUp);
 
-    step = "confirming the study";
+    at("confirming the study");
     await confirmOnPage(world, study, deadline);
     for (;;) {
-      step = "watching the queue";
+      at("watching the queue");
       const { page, snap } = await snapshot(world, deadline);
       jobId = snap.jobs[0]?.id ?? jobId;
       newReceipts.splice(
@@ -424,7 +431,7 @@ async function runScenario(
         if (title.startsWith("Needs attention") && detail.includes(attention.attention.message)) {
           explanations.push(`${attention.attention.code}: ${attention.attention.message}`);
         }
-        step = "acting on a failure";
+        at("acting on a failure");
         for (const fault of armed) await fault.restore?.();
         const action = explanations.length > 3 ? "dismiss" : attention.attention.action;
         const button =
@@ -458,12 +465,14 @@ async function runScenario(
     world.app.net.off("put", onPut);
     world.app.net.off("complete", onComplete);
   }
-  step = `waiting for faults: ${armed
-    .filter((f) => running.has(f))
-    .map((f) => f.planned.kind)
-    .join(", ")}`;
+  at(
+    `waiting for faults: ${armed
+      .filter((f) => running.has(f))
+      .map((f) => f.planned.kind)
+      .join(", ")}`,
+  );
   await Promise.all(firing);
-  step = "collecting outcomes";
+  at("collecting outcomes");
   const faults: FaultOutcome[] = [];
   for (const fault of armed) {
     faults.push(
@@ -474,18 +483,19 @@ async function runScenario(
       })),
     );
   }
-  step = "clearing the queue after";
+  at("clearing the queue after");
   if (verdict !== "delivered") await clearQueue(world, log).catch(() => undefined);
 
-  step = "checking Orthanc";
+  at("checking Orthanc");
   const check = await checkOrthanc(world.stack.orthanc, study);
   if (verdict === "delivered" && (check.missing > 0 || check.altered > 0)) {
     // The queue says done: every instance not in Orthanc as sent is either explained or lost.
     verdict = dismissed && explanations.length > 0 ? "explained" : "lost";
   }
-  step = "looking for patient data left";
+  at("looking for patient data left");
   const { page } = await snapshot(world, Date.now() + 30_000);
   const phi = verdict === "unfinished" ? [] : await phiLeft(page, study);
+  at("done");
   clearInterval(stepTimer);
   return {
     index,
