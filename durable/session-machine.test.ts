@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  MAX_WATCHDOG_RESENDS,
   newSession,
   transition,
   TransitionRefused,
@@ -394,6 +395,16 @@ describe("upload session state machine", () => {
       expect(again.session.phase).toEqual({ kind: "queued", attempts: 2, dueAt: WD, resent: 3 });
       const started = transition(again.session, { type: "forward_started", now: WD + 1 }, TTL, WD);
       expect(started.session.phase).toEqual({ kind: "forwarding", attempts: 3 });
+    });
+
+    it("re-sent the most times with no consumer ever starting: failed, bytes kept to expiry", () => {
+      const last = at({ kind: "queued", attempts: 1, dueAt: 0, resent: MAX_WATCHDOG_RESENDS }, 0);
+      const t = transition(last, alarm(WD, 0), TTL, WD);
+      expect(t.session.phase).toEqual({ kind: "failed", at: WD, reason: "relay_stalled" });
+      expect(t.effects).toEqual([{ type: "schedule_alarm", at: WD + TTL }]);
+      // An admin's re-drive starts over.
+      const again = transition(t.session, { type: "redrive", now: WD + 1 }, TTL, WD);
+      expect(again.session.phase).toEqual({ kind: "queued", attempts: 0, dueAt: WD + 1 });
     });
 
     it("a queued or forwarding session is never expired by the idle deadline", () => {

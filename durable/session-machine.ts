@@ -94,6 +94,9 @@ export function watchdogAt(session: Session, watchdogMs: number): number | null 
   return null;
 }
 
+/** Watchdog re-sends in a row, with no consumer starting in between, before the session fails. */
+export const MAX_WATCHDOG_RESENDS = 6;
+
 /**
  * `ttlMs`: how long an idle session lives. `watchdogMs`: how long a queued or forwarding session
  * may go without progress before its forward is sent to the queue again (see watchdogAt).
@@ -212,6 +215,13 @@ export function transition(
         // without a stored outcome go out, the PACS keys them by SOP Instance UID, and the
         // attempts carried over still count toward the limit.
         const resent = (phase.kind === "queued" ? (phase.resent ?? 0) : 0) + 1;
+        if (resent > MAX_WATCHDOG_RESENDS) {
+          // Sent again and again and no consumer ever started it: the relay's queue is not
+          // working. Say so and stop; the bytes stay until expiry for a retry or a re-drive.
+          return touched({ kind: "failed", at: event.now, reason: "relay_stalled" }, [
+            { type: "schedule_alarm", at: event.now + event.ttlMs },
+          ]);
+        }
         return touched({ kind: "queued", attempts: phase.attempts, dueAt: event.now, resent }, [
           { type: "enqueue_forward" },
           { type: "schedule_alarm", at: event.now + watchdogMs },

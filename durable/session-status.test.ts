@@ -27,4 +27,12 @@ describe("the session's sentence", () => {
     const first = describeSession(meta({ kind: "queued", attempts: 0, dueAt: 0 }), []);
     expect(first.message).toBe("Checked. Waiting to be sent to the PACS.");
   });
+
+  it("a study the relay's queue never started says so, and what to do", () => {
+    const stalled = describeSession(meta({ kind: "failed", at: 0, reason: "relay_stalled" }), []);
+    expect(stalled.message).toMatch(/^RelayPACS could not start sending this study/);
+    expect(stalled.message).toMatch(/Send it again/);
+    const refused = describeSession(meta({ kind: "failed", at: 0, reason: "pacs_refused" }), []);
+    expect(refused.message).toBe("The PACS did not accept this study; each file says why.");
+  });
 });

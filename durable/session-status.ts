@@ -45,9 +45,11 @@ function sentence(meta: SessionMeta, counts: SessionStatus["counts"], files: Fil
     case "partially_delivered":
       return `Received by PACS: ${counts.stored} of ${counts.accepted}. Some images were refused; each file says why.`;
     case "failed":
-      return phase.reason === "nothing_acceptable"
-        ? "None of these files can be sent to a PACS; each file says why."
-        : "The PACS did not accept this study; each file says why.";
+      if (phase.reason === "nothing_acceptable")
+        return "None of these files can be sent to a PACS; each file says why.";
+      if (phase.reason === "relay_stalled")
+        return "RelayPACS could not start sending this study to the PACS. Send it again; if this happens again, tell your administrator.";
+      return "The PACS did not accept this study; each file says why.";
     case "expired":
       return "This upload was not finished in time and was removed. Please start again.";
     default: {

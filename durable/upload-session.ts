@@ -37,6 +37,7 @@ import {
 import { decideVerdicts, type FileFacts } from "./verdicts";
 import { forwardWatchdogMs } from "../worker/config";
 import { log } from "../worker/log";
+import { auditSessionOutcome } from "../worker/audit/sessions";
 
 export interface InitArgs {
   sessionId: string;
@@ -535,6 +536,19 @@ export class UploadSession extends DurableObject<Env> {
       lastActivity: meta.lastActivity,
       ttlMs: meta.ttlMs,
     });
+    const stalled = next.phase.kind === "failed" && next.phase.reason === "relay_stalled";
+    if (stalled && meta.phase.kind !== "failed") {
+      log("error", "forward_watchdog_gave_up", { session: meta.sessionId });
+      await this.failPending(
+        "relay_stalled",
+        "RelayPACS could not start sending this image to the PACS. Send it again; if this happens again, tell your administrator.",
+      );
+      await auditSessionOutcome(
+        this.env,
+        { status: this.status(next), ownerId: next.ownerId, clinicId: next.clinicId },
+        null,
+      ).catch(() => undefined);
+    }
     if (meta.phase.kind === "verifying" && next.lastActivity !== meta.lastActivity) {
       log("warn", "verify_watchdog_rechecked", { session: meta.sessionId });
     }

@@ -4,6 +4,7 @@
 // message, the fault the real queue cannot produce on demand.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { MAX_WATCHDOG_RESENDS } from "../../durable/session-machine";
 import { forwardWatchdogMs } from "../../worker/config";
 import type { UploadSession } from "../../worker/index";
 import {
@@ -21,7 +22,10 @@ import { deleteFromOrthanc, storedInstance } from "./orthanc";
 const KiB = 1024;
 
 type Stub = DurableObjectStub<UploadSession>;
-type Meta = { lastActivity: number; phase: { kind: string; attempts?: number; dueAt?: number } };
+type Meta = {
+  lastActivity: number;
+  phase: { kind: string; attempts?: number; dueAt?: number; resent?: number };
+};
 
 /** Swaps the object's queue producer for one that drops every message; returns the restorer. */
 async function loseQueueMessages(stub: Stub): Promise<() => Promise<void>> {
@@ -119,5 +123,56 @@ describe("verify watchdog", () => {
       return row.sop_instance_uid as string;
     });
     expect(await storedInstance(checked)).toEqual(files[0]!.bytes);
+  });
+});
+
+describe("forward watchdog, bounded", () => {
+  it("a forward re-sent the most times with no consumer ever starting fails, explained and audited", async () => {
+    const token = await login(await createUser());
+    const files = [
+      { name: "MR_small.dcm", bytes: fixture("dicom/transfer_syntax/explicit_vr_le/MR_small.dcm") },
+    ];
+    const s = await initUpload(token, files);
+    const stub: Stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(s.sessionId));
+    const restoreQueue = await loseQueueMessages(stub);
+    await sendAll(s, files, 256 * KiB);
+    expect((await complete(s)).status).toBe(200);
+    await waitForState(s, ["queued"], 20_000);
+
+    // One re-send short of the bound: the watchdog still sends it again (to a queue that drops it).
+    await age(
+      stub,
+      { kind: "queued", attempts: 0, resent: MAX_WATCHDOG_RESENDS - 1 },
+      forwardWatchdogMs(env) + 1000,
+    );
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const resent = await status(s);
+    expect(resent.state).toBe("queued");
+    expect(resent.message).toBe("Sending was interrupted. RelayPACS is sending it again.");
+
+    // The bound: the session fails in words, each pending file says why, the audit log has it.
+    await age(
+      stub,
+      { kind: "queued", attempts: 0, resent: MAX_WATCHDOG_RESENDS },
+      forwardWatchdogMs(env) + 1000,
+    );
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const failed = await status(s);
+    expect(failed.state).toBe("failed");
+    expect(failed.message).toMatch(/^RelayPACS could not start sending this study/);
+    expect(failed.files[0]?.outcome).toMatchObject({ status: "failed", code: "relay_stalled" });
+    const row = await env.DB.prepare(
+      "SELECT reasons FROM audit_events WHERE session_id = ? AND event = 'session_failed'",
+    )
+      .bind(s.sessionId)
+      .first<{ reasons: string }>();
+    expect(row?.reasons).toContain("relay_stalled");
+
+    // The bytes were kept: once the queue works again, a re-drive delivers it.
+    await restoreQueue();
+    const redrive = await stub.redrive();
+    expect(redrive.ok).toBe(true);
+    const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
+    expect(done.state).toBe("delivered");
   });
 });

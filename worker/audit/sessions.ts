@@ -125,6 +125,25 @@ export async function auditSessionCompleted(
 }
 
 /**
+ * A session's final outcome as its object reports it (`getStatus`), if it has one: for the queue
+ * consumers, and for the session's own alarm when it gives up on a queue that never started it.
+ */
+export async function auditSessionOutcome(
+  env: Env,
+  session: { status: unknown; ownerId: string; clinicId: string },
+  retries: number | null,
+): Promise<void> {
+  const status = SessionStatus.parse(session.status);
+  if (!FINAL[status.state]) return;
+  const who = {
+    clinicId: session.clinicId,
+    userId: session.ownerId,
+    deviceId: await deviceOfSession(env, status.sessionId),
+  };
+  await auditFinal(env, who, status, retries);
+}
+
+/**
  * Called by the queue consumers after each forwarding message: records the session's outcome if
  * the message left it delivered, partly delivered or failed. Never throws.
  */
@@ -139,15 +158,9 @@ export async function auditForwardOutcome(
   try {
     const stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(sessionId));
     const result = await stub.getStatus();
-    if (!result.ok || !FINAL[result.status.state]) return;
-    const who = {
-      clinicId: result.clinicId,
-      userId: result.ownerId,
-      deviceId: await deviceOfSession(env, sessionId),
-    };
+    if (!result.ok) return;
     // A dead-lettered message's attempts count the dead-letter queue's deliveries, not retries.
-    const status = SessionStatus.parse(result.status);
-    await auditFinal(env, who, status, deadLettered ? null : message.attempts - 1);
+    await auditSessionOutcome(env, result, deadLettered ? null : message.attempts - 1);
   } catch (error) {
     log("warn", "audit_forward_failed", {
       session: sessionId,

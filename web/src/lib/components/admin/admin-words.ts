@@ -84,6 +84,7 @@ export function shortId(id: string): string {
 const REASON_WORDS: Record<string, string> = {
   pacs_unreachable: "PACS did not answer",
   dead_lettered: "gave up after repeated errors",
+  relay_stalled: "relay's queue never started sending",
   destination_misconfigured: "PACS settings need fixing",
   not_confirmed: "PACS did not list the image afterwards",
   too_large: "image too large for the PACS",
