@@ -54,6 +54,19 @@ async function age(stub: Stub, phase: Meta["phase"], ageMs: number) {
   });
 }
 
+/** One file uploaded and completed while the object's queue producer drops every message. */
+async function queuedWithLostMessage(file: string) {
+  const token = await login(await createUser());
+  const files = [{ name: file.split("/").pop()!, bytes: fixture(`dicom/${file}`) }];
+  const s = await initUpload(token, files);
+  const stub: Stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(s.sessionId));
+  const restoreQueue = await loseQueueMessages(stub);
+  await sendAll(s, files, 256 * KiB);
+  expect((await complete(s)).status).toBe(200);
+  await waitForState(s, ["queued"], 20_000);
+  return { s, stub, files, restoreQueue };
+}
+
 describe("forward watchdog", () => {
   it.each([
     // The message was lost while waiting for the consumer.
@@ -61,15 +74,7 @@ describe("forward watchdog", () => {
     // The consumer died mid-forward (relay restarted) and its message went with it.
     { file: "charset/chrX1.dcm", lostIn: "forwarding" },
   ])("a forward lost while $lostIn is sent again by the alarm and delivered", async (c) => {
-    const token = await login(await createUser());
-    const files = [{ name: c.file.split("/").pop()!, bytes: fixture(`dicom/${c.file}`) }];
-    const s = await initUpload(token, files);
-    const stub: Stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(s.sessionId));
-
-    const restoreQueue = await loseQueueMessages(stub);
-    await sendAll(s, files, 256 * KiB);
-    expect((await complete(s)).status).toBe(200);
-    await waitForState(s, ["queued"], 20_000);
+    const { s, stub, files, restoreQueue } = await queuedWithLostMessage(c.file);
     const uid = await runInDurableObject(stub, (_instance, state) => {
       const row = state.storage.sql.exec("SELECT sop_instance_uid FROM files").one();
       return row.sop_instance_uid as string;
@@ -128,16 +133,9 @@ describe("verify watchdog", () => {
 
 describe("forward watchdog, bounded", () => {
   it("a forward re-sent the most times with no consumer ever starting fails, explained and audited", async () => {
-    const token = await login(await createUser());
-    const files = [
-      { name: "MR_small.dcm", bytes: fixture("dicom/transfer_syntax/explicit_vr_le/MR_small.dcm") },
-    ];
-    const s = await initUpload(token, files);
-    const stub: Stub = env.UPLOAD_SESSION.get(env.UPLOAD_SESSION.idFromName(s.sessionId));
-    const restoreQueue = await loseQueueMessages(stub);
-    await sendAll(s, files, 256 * KiB);
-    expect((await complete(s)).status).toBe(200);
-    await waitForState(s, ["queued"], 20_000);
+    const { s, stub, restoreQueue } = await queuedWithLostMessage(
+      "transfer_syntax/explicit_vr_le/MR_small.dcm",
+    );
 
     // One re-send short of the bound: the watchdog still sends it again (to a queue that drops it).
     await age(
