@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run chaos`: the fault matrix (tests/chaos/) against the real stack, a bounded seeded run.
-//   npm run chaos -- --seed 7 --faults 200 --minutes 15 [--scenarios N] [--kinds net-cut,two-tabs]
-// The harness is TypeScript shared with the e2e tests: esbuild (wrangler's own) bundles it into
+//   npm run chaos -- --seed 7 --faults 200 --minutes 15 [--scenarios N] [--from K]
+//                    [--kinds net-cut,two-tabs]
+// The harness is TypeScript shared with the e2e tests: esbuild bundles it into
 // node_modules/.cache, npm packages and the .mjs launchers left as imports, and Node runs it.
 // Builds the PWA first (the stack serves web/build); `--no-build` skips that.
 import { spawn } from "node:child_process";
