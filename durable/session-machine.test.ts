@@ -309,6 +309,13 @@ describe("upload session state machine", () => {
       ]);
     });
 
+    it("past the watchdog period with a check still running here: only looks again later", () => {
+      const session = at({ kind: "verifying" }, 100);
+      const t = transition(session, { ...alarm(400, 100), checking: true }, TTL, WD);
+      expect(t.session).toBe(session);
+      expect(t.effects).toEqual([{ type: "schedule_alarm", at: 400 + WD }]);
+    });
+
     it("a verifying session never expires on the idle deadline while nobody checks it", () => {
       const t = transition(at({ kind: "verifying" }, 0), alarm(TTL * 3, 0), TTL, WD);
       expect(t.session.phase).toEqual({ kind: "verifying" });

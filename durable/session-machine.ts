@@ -26,7 +26,8 @@ export type Event =
   | { type: "forward_finished"; now: number; stored: number; failed: number }
   | { type: "forward_gave_up"; now: number; reason: string }
   | { type: "redrive"; now: number }
-  | { type: "alarm"; now: number; lastActivity: number; ttlMs: number };
+  // checking: a file check is running in this instance right now (the shell knows, in memory).
+  | { type: "alarm"; now: number; lastActivity: number; ttlMs: number; checking?: boolean };
 
 export type Effect =
   | { type: "verify_files" }
@@ -203,8 +204,12 @@ export function transition(
         return { session, effects: [{ type: "schedule_alarm", at: lostAt }] };
       }
       if (phase.kind === "verifying") {
-        // Nobody finished the check (the shell only asks when no check runs in this instance):
-        // check again. Safe to repeat: it reads the stored bytes and rewrites the same verdicts.
+        // A long check still running here is not lost: look again a watchdog period later.
+        if (event.checking) {
+          return { session, effects: [{ type: "schedule_alarm", at: event.now + watchdogMs }] };
+        }
+        // Nobody finished the check (a restart stopped it): check again. Safe to repeat: it
+        // reads the stored bytes and rewrites the same verdicts.
         return touched(phase, [
           { type: "schedule_alarm", at: event.now + watchdogMs },
           { type: "verify_files" },

@@ -525,16 +525,12 @@ export class UploadSession extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const meta = this.loadMeta();
     if (!meta) return;
-    if (meta.phase.kind === "verifying" && this.checking) {
-      // A long check still running here is not lost: look again a watchdog period later.
-      await this.ctx.storage.setAlarm(Date.now() + forwardWatchdogMs(this.env));
-      return;
-    }
     const next = await this.apply(meta, {
       type: "alarm",
       now: Date.now(),
       lastActivity: meta.lastActivity,
       ttlMs: meta.ttlMs,
+      checking: this.checking,
     });
     const stalled = next.phase.kind === "failed" && next.phase.reason === "relay_stalled";
     if (stalled && meta.phase.kind !== "failed") {

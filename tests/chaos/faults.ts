@@ -157,6 +157,15 @@ export interface ArmedFault {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `promise`, or a rejection with `what` after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Puts the clinic's destination back once, however often it is asked (by the fault itself, its
  * outcome and the harness's clean-up); `done` says whether it has.
@@ -391,12 +400,11 @@ export function arm(planned: PlannedFault, ctx: FaultContext): ArmedFault {
           if (!context) return;
           // A browser restart at the same moment closes this context: a new page on a closing
           // persistent context never opens, so give it a bound.
-          const second = await Promise.race([
+          const second = await within(
             context.newPage(),
-            sleep(15_000).then(() => {
-              throw new Error("no second tab: the browser was closing");
-            }),
-          ]);
+            15_000,
+            "no second tab: the browser was closing",
+          );
           tab.second = second;
           await gotoQueue(second, world.app.url);
           // The second tab hears of the job; only one of the two may send it (Web Lock).

@@ -21,6 +21,7 @@ import {
   type FaultKind,
   type FaultOutcome,
   type PlannedFault,
+  within,
 } from "./faults";
 import { seeded } from "./prng";
 import { prepareStudy, type ChaosStudy } from "./studies";
@@ -99,14 +100,6 @@ const SCENARIO_LIMIT_MS = 150_000;
 /** How long one fault may take to strike and come back (a browser restart takes a few s). */
 const FAULT_LIMIT_MS = 60_000;
 
-/** `promise`, or a rejection with `what` after `ms`. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what)), ms);
-  });
-  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
-}
 /** No new scenario starts with less than this left of the run's bound. */
 const RUN_MARGIN_MS = 75_000;
 
