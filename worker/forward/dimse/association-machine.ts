@@ -1,23 +1,14 @@
 // The requestor side of one DICOM association (PS3.8 section 9.2 state machine, reduced to what a
-// C-STORE SCU does) as a pure function: events in, next state and actions out. It sends no bytes
-// and starts no timers itself; association.ts runs the actions. Data set PDVs are written by the
-// driver while the state is "sending"; only protocol PDUs pass through here.
-import type {
-  Action,
-  Ending,
-  Event,
-  Exchange,
-  MachineConfig,
-  Phase,
-  State,
-  Step,
-} from "./association-types";
-import { concatBytes } from "./bytes";
-import { decodeCStoreRsp, type CStoreRsp } from "./dimse-command";
+// C-STORE and C-FIND SCU does) as a pure function: events in, next state and actions out. It sends
+// no bytes and starts no timers itself; association.ts runs the actions. Request PDVs (command and
+// data set) are written by the driver while the state is "sending"; only received PDUs pass here.
+import type { Action, Ending, Event, MachineConfig, Phase, State, Step } from "./association-types";
+import { receiveResponse } from "./association-responses";
 import { ABORT_REASON, DICOM_APPLICATION_CONTEXT, type Pdu } from "./pdu-types";
 
 export type {
   Action,
+  Answer,
   Ending,
   Event,
   MachineConfig,
@@ -27,8 +18,6 @@ export type {
   Step,
 } from "./association-types";
 
-/** A response command set larger than this is not a C-STORE-RSP. */
-const MAX_COMMAND_BYTES = 64 * 1024;
 const USER = 0;
 const PROVIDER = 2;
 
@@ -67,37 +56,7 @@ function releasedByPeer(phase: Phase): Step {
   return end({ kind: "released_by_peer", phase }, { type: "send", pdu: { type: "release-rp" } });
 }
 
-/** Adds a P-DATA-TF to the response being assembled; a decoded response once it is complete. */
-function receiveResponse(
-  x: Exchange,
-  pdu: Extract<Pdu, { type: "p-data-tf" }>,
-): { fragments: Uint8Array[]; rsp?: CStoreRsp } | { error: string } {
-  const fragments = [...x.fragments];
-  let complete = false;
-  for (const pdv of pdu.pdvs) {
-    if (complete) return { error: "data after the last response fragment" };
-    if (!pdv.command) return { error: "a data set in a C-STORE response" };
-    if (pdv.contextId !== x.contextId)
-      return { error: "a response on another presentation context" };
-    fragments.push(pdv.data);
-    complete = pdv.last;
-  }
-  if (fragments.reduce((n, f) => n + f.length, 0) > MAX_COMMAND_BYTES) {
-    return { error: "an oversized response command" };
-  }
-  if (!complete) return { fragments };
-  let rsp: CStoreRsp;
-  try {
-    rsp = decodeCStoreRsp(concatBytes(fragments));
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : "an undecodable response" };
-  }
-  if (rsp.messageIdBeingRespondedTo !== x.messageId)
-    return { error: "a response to another message" };
-  return { fragments: [], rsp };
-}
-
-function onPdu(state: State, pdu: Pdu): Step {
+function onPdu(state: State, pdu: Pdu, timer: Action): Step {
   if (pdu.type === "abort") {
     return end({
       kind: "aborted_by_peer",
@@ -135,20 +94,29 @@ function onPdu(state: State, pdu: Pdu): Step {
       // PS3.8 lets the acceptor ask to release at any time (Sta6 to Sta8); the file in flight is
       // then unconfirmed.
       if (pdu.type === "release-rq") return releasedByPeer(PHASE[state.kind]);
-      if (pdu.type !== "p-data-tf") return protocolError(`${pdu.type} during a C-STORE`);
+      if (pdu.type !== "p-data-tf") return protocolError(`${pdu.type} during a DIMSE exchange`);
       const got = receiveResponse(state, pdu);
       if ("error" in got) return protocolError(got.error, ABORT_REASON.invalidPduParameterValue);
+      const { identifier: _old, ...rest } = state;
+      const partial = got.identifier ? { ...rest, identifier: got.identifier } : rest;
+      const last = got.final ? got.answers.at(-1) : undefined;
+      const pending: Action[] = got.answers
+        .slice(0, last ? -1 : undefined)
+        .map((a) => ({ type: "pending", ...a }));
       if (state.kind === "sending") {
-        // A PACS may answer before reading the whole data set; the answer counts once it is sent.
-        return {
-          state: { ...state, fragments: got.fragments, early: got.rsp ?? state.early },
-          actions: [],
-        };
+        // A PACS may answer before reading the whole request; the answer counts once it is sent.
+        const early = last?.rsp ?? state.early;
+        const next = { ...partial, kind: "sending" as const, fragments: got.fragments };
+        return { state: early ? { ...next, early } : next, actions: pending };
       }
-      if (!got.rsp) return { state: { ...state, fragments: got.fragments }, actions: [] };
+      if (!last) {
+        // Each C-FIND match restarts the wait for the next response.
+        const waiting = pending.length > 0 ? [...pending, timer] : [];
+        return { state: { ...partial, fragments: got.fragments }, actions: waiting };
+      }
       return {
         state: { kind: "ready", negotiated: state.negotiated },
-        actions: [{ type: "stop_timer" }, { type: "response", rsp: got.rsp }],
+        actions: [...pending, { type: "stop_timer" }, { type: "response", ...last }],
       };
     }
     case "awaiting_rp":
@@ -208,19 +176,22 @@ function step(state: State, event: Event, config: MachineConfig): Step {
       return abort(USER, 0, { kind: "local_abort", detail: event.detail });
     case "pdu":
       if (state.kind === "idle" || state.kind === "connecting") return stay;
-      return onPdu(state, event.pdu);
+      return onPdu(state, event.pdu, timer);
     case "store":
+    case "find": {
       if (state.kind !== "ready") return stay;
+      const sending: State = {
+        kind: "sending",
+        negotiated: state.negotiated,
+        messageId: event.messageId,
+        contextId: event.contextId,
+        fragments: [],
+      };
       return {
-        state: {
-          kind: "sending",
-          negotiated: state.negotiated,
-          messageId: event.messageId,
-          contextId: event.contextId,
-          fragments: [],
-        },
+        state: event.type === "find" ? { ...sending, service: "find" } : sending,
         actions: [timer],
       };
+    }
     case "progress":
       return state.kind === "sending" ? { state, actions: [timer] } : stay;
     case "sent":

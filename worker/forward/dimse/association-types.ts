@@ -1,6 +1,6 @@
 // Values of the association state machine (association-machine.ts): its states, the events it
 // takes, the actions it returns, and how an association can end. Types only.
-import type { CStoreRsp } from "./dimse-command";
+import type { DimseRsp } from "./dimse-command";
 import type { AssociateRq, ContextAnswer, Pdu } from "./pdu-types";
 
 export type Phase = "connect" | "associate" | "idle" | "send" | "response" | "release";
@@ -26,8 +26,21 @@ export interface Exchange {
   negotiated: Negotiated;
   messageId: number;
   contextId: number;
+  /**
+   * "find": one C-FIND, answered by pending responses (each with an identifier) and then a final
+   * one. Absent: a C-STORE or C-ECHO, answered by exactly one response without a data set.
+   */
+  service?: "find";
   /** Command fragments of the response received so far. */
   fragments: Uint8Array[];
+  /** A C-FIND-RSP whose identifier data set is still arriving, and its fragments so far. */
+  identifier?: { rsp: DimseRsp; fragments: Uint8Array[] };
+}
+
+/** A response command and, for a C-FIND match, its identifier data set. */
+export interface Answer {
+  rsp: DimseRsp;
+  identifier?: Uint8Array;
 }
 
 export type State =
@@ -35,7 +48,7 @@ export type State =
   | { kind: "connecting" }
   | { kind: "awaiting_ac" }
   | { kind: "ready"; negotiated: Negotiated }
-  | ({ kind: "sending"; early?: CStoreRsp } & Exchange)
+  | ({ kind: "sending"; early?: DimseRsp } & Exchange)
   | ({ kind: "awaiting_rsp" } & Exchange)
   | { kind: "awaiting_rp" }
   | { kind: "closed"; ending: Ending };
@@ -47,6 +60,7 @@ export type Event =
   | { type: "pdu"; pdu: Pdu }
   | { type: "malformed"; detail: string }
   | { type: "store"; messageId: number; contextId: number }
+  | { type: "find"; messageId: number; contextId: number }
   | { type: "progress" }
   | { type: "sent" }
   | { type: "release" }
@@ -61,7 +75,10 @@ export type Action =
   | { type: "stop_timer" }
   | { type: "close_transport" }
   | { type: "associated"; negotiated: Negotiated }
-  | { type: "response"; rsp: CStoreRsp }
+  /** A C-FIND match; more responses follow. */
+  | ({ type: "pending" } & Answer)
+  /** The final response of the exchange; the association is ready for the next request. */
+  | ({ type: "response" } & Answer)
   | { type: "ended"; ending: Ending };
 
 export interface MachineConfig {

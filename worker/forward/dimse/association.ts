@@ -4,13 +4,14 @@
 import {
   transition,
   type Action,
+  type Answer,
   type Ending,
   type Event,
   type MachineConfig,
   type Negotiated,
   type State,
 } from "./association-machine";
-import type { CStoreRsp } from "./dimse-command";
+import type { CStoreRsp, DimseRsp } from "./dimse-command";
 import { FileReadError } from "./fragments";
 import { encodePdu } from "./pdu";
 import { PduReader } from "./pdu-reader";
@@ -18,7 +19,8 @@ import type { Connect, DimseSocket } from "./types";
 
 type Signal =
   | { type: "associated"; negotiated: Negotiated }
-  | { type: "response"; rsp: CStoreRsp }
+  | ({ type: "pending" } & Answer)
+  | ({ type: "response" } & Answer)
   | { type: "ended"; ending: Ending };
 
 /** How long a closing socket may take to flush a final A-ABORT before it is closed anyway. */
@@ -31,6 +33,14 @@ export interface StoreRequest {
   contextId: number;
   commandPdus: Uint8Array[];
   dataPdus: AsyncIterable<Uint8Array>;
+}
+
+export interface FindRequest {
+  messageId: number;
+  contextId: number;
+  commandPdus: Uint8Array[];
+  /** The identifier, already cut into P-DATA-TF PDUs: a few KB at most. */
+  identifierPdus: Uint8Array[];
 }
 
 export class Association {
@@ -71,23 +81,47 @@ export class Association {
   ): Promise<{ rsp: CStoreRsp } | { ending: Ending; started: boolean }> {
     this.dispatch({ type: "store", messageId: request.messageId, contextId: request.contextId });
     const started = this.state.kind === "sending";
-    if (started) {
-      try {
-        for (const pdu of request.commandPdus) await Promise.race([this.write(pdu), this.ended]);
-        for await (const pdu of request.dataPdus) {
-          if (this.ending) break;
-          await Promise.race([this.write(pdu), this.ended]);
-          this.dispatch({ type: "progress" });
-        }
-        this.dispatch({ type: "sent" });
-      } catch (error) {
-        if (error instanceof FileReadError) this.dispatch({ type: "abort", detail: error.message });
-        else this.dispatch({ type: "transport_closed" });
-      }
-    }
+    if (started) await this.send(request.commandPdus, request.dataPdus);
     const signal = await this.next();
     if (signal.type === "response") return { rsp: signal.rsp };
     return { ending: this.endingOf(signal), started };
+  }
+
+  /**
+   * Sends one C-FIND-RQ and its identifier; hands each match's identifier to `onMatch` as it
+   * arrives, and returns the final response, or how the association ended.
+   */
+  async find(
+    request: FindRequest,
+    onMatch: (identifier: Uint8Array | undefined) => void,
+  ): Promise<{ rsp: DimseRsp } | { ending: Ending }> {
+    this.dispatch({ type: "find", messageId: request.messageId, contextId: request.contextId });
+    if (this.state.kind === "sending") await this.send(request.commandPdus, request.identifierPdus);
+    for (;;) {
+      const signal = await this.next();
+      if (signal.type === "pending") onMatch(signal.identifier);
+      else if (signal.type === "response") return { rsp: signal.rsp };
+      else return { ending: this.endingOf(signal) };
+    }
+  }
+
+  /** Writes a request's PDUs while the machine is "sending", then says they are out. */
+  private async send(
+    commandPdus: Uint8Array[],
+    dataPdus: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<void> {
+    try {
+      for (const pdu of commandPdus) await Promise.race([this.write(pdu), this.ended]);
+      for await (const pdu of dataPdus) {
+        if (this.ending) break;
+        await Promise.race([this.write(pdu), this.ended]);
+        this.dispatch({ type: "progress" });
+      }
+      this.dispatch({ type: "sent" });
+    } catch (error) {
+      if (error instanceof FileReadError) this.dispatch({ type: "abort", detail: error.message });
+      else this.dispatch({ type: "transport_closed" });
+    }
   }
 
   /** Releases the association (A-RELEASE-RQ/RP) if it is still up; how it ended. */
@@ -161,6 +195,7 @@ export class Association {
         this.markEnded();
         return this.signal(action);
       case "associated":
+      case "pending":
       case "response":
         return this.signal(action);
     }

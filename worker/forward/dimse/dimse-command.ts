@@ -1,9 +1,10 @@
 // DIMSE command sets (PS3.7 section 6.3, 9.3.1): group 0000 in Implicit VR Little Endian, always,
 // whatever transfer syntax the data set uses. Encodes C-STORE-RQ and C-ECHO-RQ; decodes their
-// responses (same fields). What a status means is store-status.ts.
+// responses (same fields). What a status means is store-status.ts; C-FIND is cfind-command.ts,
+// built from the primitives exported here.
 import { ascii, asciiText, concatBytes, readU16le, readU32le } from "./bytes";
 
-const TAG = {
+export const TAG = {
   groupLength: 0x00000000,
   affectedSopClassUid: 0x00000002,
   commandField: 0x00000100,
@@ -20,15 +21,17 @@ export const COMMAND_FIELD = {
   cStoreRsp: 0x8001,
   cEchoRq: 0x0030,
   cEchoRsp: 0x8030,
+  cFindRq: 0x0020,
+  cFindRsp: 0x8020,
 } as const;
 /** The Verification SOP Class, the abstract syntax of C-ECHO. */
 export const VERIFICATION_SOP_CLASS = "1.2.840.10008.1.1";
 /** (0000,0800) value meaning "no data set follows"; any other value means one does. */
-const NO_DATA_SET = 0x0101;
-const DATA_SET_PRESENT = 0x0000;
-const PRIORITY_MEDIUM = 0x0000;
+export const NO_DATA_SET = 0x0101;
+export const DATA_SET_PRESENT = 0x0000;
+export const PRIORITY_MEDIUM = 0x0000;
 
-function element(tag: number, value: Uint8Array): Uint8Array {
+export function element(tag: number, value: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + value.length);
   const view = new DataView(out.buffer);
   view.setUint16(0, tag >>> 16, true);
@@ -38,18 +41,18 @@ function element(tag: number, value: Uint8Array): Uint8Array {
   return out;
 }
 
-function us(value: number): Uint8Array {
+export function us(value: number): Uint8Array {
   return new Uint8Array([value & 0xff, (value >>> 8) & 0xff]);
 }
 
-function ul(value: number): Uint8Array {
+export function ul(value: number): Uint8Array {
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, value >>> 0, true);
   return out;
 }
 
 /** A UI value: odd lengths get one trailing NUL (PS3.5 9.1). */
-function ui(uid: string): Uint8Array {
+export function ui(uid: string): Uint8Array {
   const bytes = ascii(uid);
   if (bytes.length % 2 === 0) return bytes;
   const out = new Uint8Array(bytes.length + 1);
@@ -104,12 +107,14 @@ export function decodeCommandSet(bytes: Uint8Array): Map<number, Uint8Array> {
   return elements;
 }
 
-export interface CStoreRsp {
+/** The fields of a DIMSE response command the association machine needs (any service). */
+export interface DimseRsp {
   messageIdBeingRespondedTo: number;
   status: number;
   sopClassUid?: string;
   sopInstanceUid?: string;
 }
+export type CStoreRsp = DimseRsp;
 
 /** A C-STORE-RSP command set, as an SCP sends it (used by the test peers). */
 export function encodeCStoreRsp(rsp: CStoreRsp): Uint8Array {
@@ -126,13 +131,18 @@ export function encodeCStoreRsp(rsp: CStoreRsp): Uint8Array {
   return concatBytes([element(TAG.groupLength, ul(rest.length)), rest]);
 }
 
-function usValue(elements: Map<number, Uint8Array>, tag: number, name: string): number {
+export function usValue(
+  elements: Map<number, Uint8Array>,
+  tag: number,
+  name: string,
+  command = "C-STORE-RSP",
+): number {
   const value = elements.get(tag);
-  if (!value || value.length !== 2) throw new Error(`C-STORE-RSP without a valid ${name}`);
+  if (!value || value.length !== 2) throw new Error(`${command} without a valid ${name}`);
   return readU16le(value, 0);
 }
 
-function uiValue(elements: Map<number, Uint8Array>, tag: number): string | undefined {
+export function uiValue(elements: Map<number, Uint8Array>, tag: number): string | undefined {
   const value = elements.get(tag);
   return value ? asciiText(value) : undefined;
 }

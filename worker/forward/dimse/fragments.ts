@@ -21,12 +21,30 @@ export function commandPdus(
   contextId: number,
   maxFragment: number,
 ): Uint8Array[] {
+  return inMemoryPdus(command, contextId, maxFragment, true);
+}
+
+/** A small data set already in memory (a C-FIND identifier), cut like a command set. */
+export function smallDataSetPdus(
+  dataSet: Uint8Array,
+  contextId: number,
+  maxFragment: number,
+): Uint8Array[] {
+  return inMemoryPdus(dataSet, contextId, maxFragment, false);
+}
+
+function inMemoryPdus(
+  bytes: Uint8Array,
+  contextId: number,
+  maxFragment: number,
+  command: boolean,
+): Uint8Array[] {
   const pdus: Uint8Array[] = [];
-  for (let at = 0; at < command.length || pdus.length === 0; at += maxFragment) {
-    const part = command.subarray(at, at + maxFragment);
+  for (let at = 0; at < bytes.length || pdus.length === 0; at += maxFragment) {
+    const part = bytes.subarray(at, at + maxFragment);
     const pdu = allocPdvPdu(part.length);
     pdu.set(part, PDV_DATA_OFFSET);
-    pdus.push(sealPdvPdu(pdu, contextId, true, at + maxFragment >= command.length));
+    pdus.push(sealPdvPdu(pdu, contextId, command, at + maxFragment >= bytes.length));
   }
   return pdus;
 }
