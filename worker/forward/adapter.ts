@@ -26,7 +26,14 @@ export type StoreResult =
   | { kind: "failure"; failure: Failure; message: string };
 
 export type ConfirmResult =
-  { kind: "checked"; present: Set<string> } | { kind: "failure"; failure: Failure };
+  | { kind: "checked"; present: Set<string> }
+  | { kind: "failure"; failure: Failure }
+  /**
+   * This PACS cannot be asked at all (e.g. it does not answer C-FIND): asking again cannot help,
+   * so the consumer records these outcomes (failed, with words for the administrator) and ends the
+   * forward instead of retrying. A re-drive sends them again once confirmation is turned off.
+   */
+  | { kind: "unconfirmable"; results: InstanceResult[] };
 
 export interface PacsAdapter {
   store(batch: ForwardInstance[]): Promise<StoreResult>;

@@ -83,6 +83,8 @@ async function confirmReceipt(
   if (waiting.length === 0) return null;
   const checked = await adapter.confirm(waiting.map((f) => toInstance(env, f)));
   if (checked.kind === "failure") return checked.failure;
+  if (checked.kind === "unconfirmable")
+    return stub.recordOutcomes(checked.results).then(() => null);
   const lastAttempt = attempt >= MAX_ATTEMPTS;
   const results: InstanceResult[] = waiting.map((f) =>
     checked.present.has(f.sopInstanceUid)

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ForwardInstance } from "../adapter";
 import type { ResolvedDestination } from "../destination";
 import { cstoreAdapter, parseHostPort } from "./cstore-adapter";
+import { newFindRecord, playFindScp, type FindScript } from "./test-support/fake-find-scp";
 import { newRecord, playScp, type ScpScript } from "./test-support/fake-scp";
 import { memoryPeer } from "./test-support/memory-peer";
 import { bytesSource, fixtureBytes } from "./test-support/sources";
@@ -111,6 +112,44 @@ describe("the C-STORE PacsAdapter", () => {
       kind: "failure",
       failure: { kind: "network" },
       message: expect.stringMatching(/could not connect to the PACS at pacs.clinic.test:11112/),
+    });
+  });
+
+  describe("confirm() with C-FIND", () => {
+    const asked = batch.map((b, i) => ({ ...b, sopInstanceUid: `1.2.${i}` }));
+    const confirmWith = async (script: FindScript) => {
+      const peer = memoryPeer((side) => playFindScp(side, script, newFindRecord()));
+      const result = await cstoreAdapter(destination, peer.connect).confirm?.(asked);
+      await peer.settled();
+      return result;
+    };
+
+    it("lists the instances the PACS holds", async () => {
+      expect(await confirmWith({ holds: new Set(["1.2.0", "1.2.2"]) })).toEqual({
+        kind: "checked",
+        present: new Set(["1.2.0", "1.2.2"]),
+      });
+    });
+
+    it("a PACS without C-FIND ends every instance failed with words, not a retry", async () => {
+      const result = await confirmWith({ holds: new Set(), contextResult: 3 });
+      expect(result?.kind).toBe("unconfirmable");
+      if (result?.kind !== "unconfirmable") return;
+      expect(result.results.map((r) => [r.index, r.outcome.status, r.outcome.code])).toEqual([
+        [10, "failed", "confirm_unsupported"],
+        [11, "failed", "confirm_unsupported"],
+        [12, "failed", "confirm_unsupported"],
+      ]);
+      expect(result.results[0]?.outcome.message).toMatch(
+        /^The PACS said it stored this image\. This PACS does not answer queries \(C-FIND\)/,
+      );
+    });
+
+    it("a busy PACS is a failure the retry policy retries", async () => {
+      expect(await confirmWith({ holds: new Set(), onQuery: { status: 0xa700 } })).toEqual({
+        kind: "failure",
+        failure: { kind: "network" },
+      });
     });
   });
 });

@@ -1,11 +1,14 @@
 // The PacsAdapter for a "c-store" destination: one storeInstances call per batch, each outcome
 // mapped onto the forwarding contract. Failures worth retrying unchanged (PACS unreachable, busy,
 // connection lost) are left out of the results and reported as a Failure, so the queue consumer's
-// retry policy resends exactly those instances. C-STORE has no receipt query here (no C-FIND), so
-// there is no confirm().
+// retry policy resends exactly those instances. Receipt is confirmed with C-FIND (cfind-client.ts):
+// a PACS that will not answer queries ends each instance with words for the administrator
+// ("unconfirmable") rather than a retry loop that could never succeed.
 import type { Failure } from "../../contract";
-import type { PacsAdapter, StoreResult } from "../adapter";
+import { log } from "../../log";
+import type { ConfirmResult, PacsAdapter, StoreResult } from "../adapter";
 import type { ResolvedDestination } from "../destination";
+import { findInstances } from "./cfind-client";
 import { storeInstances, type Connect, type StoreOutcome } from "./cstore-client";
 
 /** "pacs.example.org:104" -> host and port; the destination schema already checked the shape. */
@@ -51,6 +54,33 @@ export function cstoreAdapter(destination: ResolvedDestination, connect: Connect
       return retry.length > 0
         ? { kind: "answered", results, failure: failureOf(retry) }
         : { kind: "answered", results };
+    },
+
+    async confirm(instances): Promise<ConfirmResult> {
+      const found = await findInstances(config, instances, connect);
+      if (found.kind === "found") return { kind: "checked", present: found.present };
+      log("warn", "confirm_query_failed", {
+        destination: destination.id,
+        verdict: found.kind,
+        code: found.kind === "unanswerable" ? found.code : null,
+      });
+      if (found.kind === "retry") {
+        return {
+          kind: "failure",
+          failure: found.timeout ? { kind: "timeout" } : { kind: "network" },
+        };
+      }
+      const message = `The PACS said it stored this image. ${found.reason}`;
+      const results = instances.map((i) => ({
+        index: i.index,
+        outcome: {
+          status: "failed" as const,
+          sopInstanceUid: i.sopInstanceUid,
+          code: found.code,
+          message,
+        },
+      }));
+      return { kind: "unconfirmable", results };
     },
   };
 }
