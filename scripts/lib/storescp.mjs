@@ -216,9 +216,15 @@ export async function startDcmqrscp({ dbDir, stateDir, aeTitle = "ARCHIVE" }) {
 
 /**
  * Orthanc with its DICOM port (and no HTTP server), for tests that talk DIMSE to a real PACS
- * (C-ECHO). Private like the others: its own namespace, bridged to 127.0.0.1.
+ * (C-ECHO, C-STORE, C-FIND). Private like the others: its own namespace, bridged to 127.0.0.1.
+ * Orthanc answers C-FIND only for the AE titles in DicomModalities (it aborts the others' queries),
+ * so `queryAeTitle` is listed there; the host is not checked (DicomCheckModalityHost is off).
  */
-export async function startOrthancDicom({ stateDir, aeTitle = "ORTHANC" }) {
+export async function startOrthancDicom({
+  stateDir,
+  aeTitle = "ORTHANC",
+  queryAeTitle = "RELAYPACS",
+}) {
   const storage = path.join(stateDir, "orthanc-dicom-storage");
   fs.mkdirSync(storage, { recursive: true });
   const configFile = path.join(stateDir, "orthanc-dicom.json");
@@ -234,6 +240,7 @@ export async function startOrthancDicom({ stateDir, aeTitle = "ORTHANC" }) {
       DicomPort: INNER_PORT,
       DicomCheckCalledAet: true,
       DicomAlwaysAllowEcho: true,
+      DicomModalities: { relaypacs: [queryAeTitle, "127.0.0.1", 104] },
     }),
   );
   return startInNamespace({

@@ -1,13 +1,27 @@
 // The C-STORE client inside workerd, with the runtime's own `connect()` from cloudflare:sockets,
 // against a real storescp (started by cstore-global-setup.ts, bridged to 127.0.0.1). What storescp
-// wrote comes back over a loopback HTTP listing and is compared byte for byte.
+// wrote comes back over a loopback HTTP listing and is compared byte for byte. Then receipt
+// confirmation by C-FIND: against Orthanc's DICOM port, and against storescp, which has no C-FIND.
 import { connect } from "cloudflare:sockets";
 import { describe, expect, inject, it } from "vitest";
+import type { DestinationConfig } from "../../worker/contract";
+import type { ForwardInstance } from "../../worker/forward/adapter";
+import { cstoreAdapter } from "../../worker/forward/dimse/cstore-adapter";
 import { storeInstances } from "../../worker/forward/dimse/cstore-client";
 import { readInstanceInfo } from "../../worker/forward/dimse/part10";
 import { syntheticSource } from "../../worker/forward/dimse/test-support/synthetic";
 import type { StoreSource } from "../../worker/forward/dimse/types";
-import { fixture } from "./helpers";
+import {
+  api,
+  complete,
+  createUser,
+  fixture,
+  initUpload,
+  login,
+  sendAll,
+  waitForState,
+  type LocalFile,
+} from "./helpers";
 
 const FILES = [
   "dicom/transfer_syntax/explicit_vr_le/CT_small.dcm",
@@ -134,5 +148,137 @@ describe("C-STORE from inside workerd (cloudflare:sockets connect)", () => {
     expect(outcomes[0]?.reason).toMatch(
       /could not connect to the PACS at 127.0.0.1:9|connection to the PACS closed/,
     );
+  });
+});
+
+/** A C-STORE destination for `peer`; everything but the address and AE titles at defaults. */
+function destinationFor(
+  peer: { host: string; port: number; aeTitle: string },
+  callingAeTitle = "RELAYPACS",
+): { id: string; config: DestinationConfig } {
+  return {
+    id: "cfind-test",
+    config: {
+      name: "Test PACS",
+      adapter: "c-store",
+      url: `${peer.host}:${peer.port}`,
+      auth: { kind: "none" },
+      batchBytes: 50 * 1024 * 1024,
+      batchInstances: 100,
+      sopClassAllowList: [],
+      confirmReceipt: true,
+      timeoutSeconds: 15,
+      callingAeTitle,
+      calledAeTitle: peer.aeTitle,
+    },
+  };
+}
+
+/** Fixtures as the consumer hands them to an adapter: UIDs read from their headers. */
+function forwardInstances(paths: string[]): ForwardInstance[] {
+  return paths.map((path, index) => {
+    const bytes = fixture(path);
+    const info = readInstanceInfo(bytes, bytes.length);
+    if (info.kind !== "ok") throw new Error(`not readable: ${path}`);
+    const study = studyUid(bytes);
+    return {
+      ...source(index, bytes),
+      index,
+      sopInstanceUid: info.info.sopInstanceUid,
+      studyInstanceUid: study,
+    };
+  });
+}
+
+/** (0020,000D) of a Little Endian fixture, found by its tag bytes: enough for these fixtures. */
+function studyUid(bytes: Uint8Array): string {
+  for (let at = 132; at + 8 < bytes.length; at += 1) {
+    if (bytes[at] !== 0x20 || bytes[at + 1] !== 0 || bytes[at + 2] !== 0x0d || bytes[at + 3] !== 0)
+      continue;
+    const explicit = bytes[at + 4] === 0x55 && bytes[at + 5] === 0x49; // "UI"
+    const length = explicit
+      ? bytes[at + 6]! | (bytes[at + 7]! << 8)
+      : bytes[at + 4]! | (bytes[at + 5]! << 8);
+    const value = bytes.subarray(at + 8, at + 8 + length);
+    return String.fromCharCode(...value).replace(/[\0 ]+$/, "");
+  }
+  throw new Error("no Study Instance UID");
+}
+
+const CONFIRM_FILES = [
+  "dicom/transfer_syntax/explicit_vr_le/CT_small.dcm",
+  "dicom/transfer_syntax/implicit_vr_le/MR_small_implicit.dcm",
+];
+
+describe("receipt confirmation by C-FIND from inside workerd", () => {
+  it("against Orthanc: the instances just stored are found, a UID it never received is absent", async () => {
+    const peer = inject("orthancDicomPeer");
+    if (!peer.ok) throw new Error(`Orthanc could not be started for this test: ${peer.error}`);
+    const adapter = cstoreAdapter(destinationFor(peer), connect);
+    const instances = forwardInstances(CONFIRM_FILES);
+    const stored = await adapter.store(instances);
+    expect(stored).toMatchObject({ kind: "answered" });
+    const missing = { ...instances[0]!, index: 9, sopInstanceUid: "2.25.404404404404" };
+    const result = await adapter.confirm?.([...instances, missing]);
+    expect(result).toEqual({
+      kind: "checked",
+      present: new Set(instances.map((i) => i.sopInstanceUid)),
+    });
+  });
+
+  it("against Orthanc from an AE title it does not allow to query: plain words, no retry", async () => {
+    const peer = inject("orthancDicomPeer");
+    if (!peer.ok) throw new Error(`Orthanc could not be started for this test: ${peer.error}`);
+    const adapter = cstoreAdapter(destinationFor(peer, "STRANGER"), connect);
+    const result = await adapter.confirm?.(forwardInstances(CONFIRM_FILES.slice(0, 1)));
+    expect(result?.kind).toBe("unconfirmable");
+    if (result?.kind !== "unconfirmable") return;
+    expect(result.results[0]?.outcome).toMatchObject({ status: "failed", code: "confirm_refused" });
+    expect(result.results[0]?.outcome.message).toContain(
+      'allow queries from RelayPACS (AE title "STRANGER")',
+    );
+  });
+
+  it("against storescp (no C-FIND): confirm() says so in plain words instead of failing to retry", async () => {
+    const peer = inject("cstorePeer");
+    if (!peer.ok) throw new Error(`storescp could not be started for this test: ${peer.error}`);
+    const adapter = cstoreAdapter(destinationFor(peer), connect);
+    const result = await adapter.confirm?.(forwardInstances(CONFIRM_FILES.slice(0, 1)));
+    expect(result?.kind).toBe("unconfirmable");
+    if (result?.kind !== "unconfirmable") return;
+    expect(result.results[0]?.outcome).toMatchObject({
+      status: "failed",
+      code: "confirm_unsupported",
+    });
+  });
+
+  it("a session to storescp with confirmation on ends at once, each file saying to turn confirmation off", async () => {
+    const peer = inject("cstorePeer");
+    if (!peer.ok) throw new Error(`storescp could not be started for this test: ${peer.error}`);
+    const clinic = `clinic-${crypto.randomUUID().slice(0, 8)}`;
+    const adminToken = await login(await createUser({ clinic, role: "admin" }));
+    const uploaderToken = await login(await createUser({ clinic }));
+    const put = await api("/api/admin/destination", {
+      method: "PUT",
+      token: adminToken,
+      body: destinationFor(peer).config,
+    });
+    expect(put.status, await put.clone().text()).toBe(200);
+    const files: LocalFile[] = [
+      { name: "ct.dcm", bytes: fixture(CONFIRM_FILES[0]!) },
+      { name: "mr.dcm", bytes: fixture(CONFIRM_FILES[1]!) },
+    ];
+    const s = await initUpload(uploaderToken, files);
+    await sendAll(s, files, 256 * 1024);
+    expect((await complete(s)).status).toBe(200);
+    // Any retry would pass through "queued" for at least RETRY_BASE_SECONDS; it ends in one go.
+    const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
+    expect(done.state).toBe("failed");
+    for (const f of done.files) {
+      expect(f.outcome).toMatchObject({ status: "failed", code: "confirm_unsupported" });
+      expect(f.outcome?.message).toBe(
+        "The PACS said it stored this image. This PACS does not answer queries (C-FIND), so RelayPACS cannot confirm receipt. Ask your PACS administrator to enable queries for RelayPACS, or ask your administrator to turn receipt confirmation off for this destination.",
+      );
+    }
   });
 });

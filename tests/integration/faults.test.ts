@@ -309,6 +309,8 @@ describe("destinations and re-drive", () => {
       adapter: "c-store",
       auth: { kind: "none" },
       calledAeTitle: peer.aeTitle,
+      // storescp answers no C-FIND, so receipt cannot be confirmed (see cstore.test.ts).
+      confirmReceipt: false,
     });
     const s = await upload(c.uploaderToken, [FILES.fren, FILES.dfl]);
     const done = await waitForState(s, ["delivered", "failed", "partially_delivered"], 30_000);
