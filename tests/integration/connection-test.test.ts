@@ -1,5 +1,6 @@
 // "Test connection" inside workerd against real peers: the DICOMweb plugin and the REST API of
-// the test Orthanc, an Orthanc DICOM port and a storescp (C-ECHO through cloudflare:sockets),
+// the test Orthanc, an Orthanc DICOM port and a storescp (C-ECHO, and C-FIND when receipt is to be
+// confirmed, through cloudflare:sockets),
 // a port where nothing listens, wrong credentials, a web server that is not DICOMweb, and (from
 // FakePacs, which delays answers) a PACS too slow to answer. Through the admin route, and the
 // check itself where the route's fixed timeout would make the test slow.
@@ -115,21 +116,30 @@ describe("test connection (admin route)", () => {
     expect(result.message).toContain("Nothing accepted a connection at 127.0.0.1:9");
   });
 
-  it("a real storescp answers a C-ECHO: reachable", async () => {
+  it("a real storescp answers a C-ECHO: reachable when receipt confirmation is off", async () => {
     const peer = inject("cstorePeer");
     if (!peer.ok) throw new Error(`storescp could not be started for this test: ${peer.error}`);
-    const result = await testVia(await clinicWith(cstore(peer, peer.aeTitle)));
+    const config = { ...cstore(peer, peer.aeTitle), confirmReceipt: false };
+    const result = await testVia(await clinicWith(config));
     expect(result).toMatchObject({ ok: true, verdict: "reachable", method: "c-echo" });
     expect(result.message).toContain("answered a DICOM echo (C-ECHO)");
   });
 
-  it("Orthanc's DICOM port answers a C-ECHO, and refuses a wrong called AE title in plain words", async () => {
+  it("storescp with receipt confirmation on: not working, as it answers no queries (C-FIND)", async () => {
+    const peer = inject("cstorePeer");
+    if (!peer.ok) throw new Error(`storescp could not be started for this test: ${peer.error}`);
+    const result = await testVia(await clinicWith(cstore(peer, peer.aeTitle)));
+    expect(result).toMatchObject({ ok: false, verdict: "error", method: "c-echo" });
+    expect(result.message).toContain("does not answer queries (C-FIND)");
+    expect(result.message).toContain("turn receipt confirmation off for this destination");
+  });
+
+  it("Orthanc's DICOM port answers a C-ECHO and a C-FIND, and refuses a wrong called AE title in plain words", async () => {
     const peer = inject("orthancDicomPeer");
     if (!peer.ok) throw new Error(`Orthanc (DICOM) could not be started: ${peer.error}`);
-    expect(await testVia(await clinicWith(cstore(peer, peer.aeTitle)))).toMatchObject({
-      ok: true,
-      verdict: "reachable",
-    });
+    const result = await testVia(await clinicWith(cstore(peer, peer.aeTitle)));
+    expect(result).toMatchObject({ ok: true, verdict: "reachable" });
+    expect(result.message).toContain("so RelayPACS can confirm receipt");
     const wrong = await testVia(await clinicWith(cstore(peer, "NOT-ORTHANC")));
     expect(wrong).toMatchObject({ ok: false, verdict: "association_rejected" });
     expect(wrong.message).toContain('does not answer to the AE title "NOT-ORTHANC"');

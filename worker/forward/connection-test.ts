@@ -1,8 +1,11 @@
-// "Test connection" for a destination: a C-ECHO for a C-STORE PACS, a one-result QIDO-RS query
-// for a DICOMweb PACS, Orthanc's /system for Orthanc's REST API. Short timeout; the answer is a
-// verdict and a sentence an admin can act on. Sends no patient data and stores nothing.
+// "Test connection" for a destination: a C-ECHO for a C-STORE PACS (and, when receipt
+// confirmation is on, a C-FIND for a UID nobody has, to learn whether the PACS answers queries),
+// a one-result QIDO-RS query for a DICOMweb PACS, Orthanc's /system for Orthanc's REST API. Short
+// timeout; the answer is a verdict and a sentence an admin can act on. Sends no patient data and
+// stores nothing.
 import type { ConnectionTestResult, ConnectionVerdict } from "../contract";
 import type { ResolvedDestination } from "./destination";
+import { findInstances } from "./dimse/cfind-client";
 import { parseHostPort } from "./dimse/cstore-adapter";
 import { cEcho, type EchoResult } from "./dimse/echo";
 import { endingReason } from "./dimse/ending-reasons";
@@ -32,10 +35,13 @@ export async function testConnection(
       : config.adapter === "stow-rs"
         ? "qido-rs"
         : "orthanc-system";
-  const result =
+  let result =
     config.adapter === "c-store"
       ? await echo(destination, connect, timeoutMs)
       : await httpPing(destination, timeoutMs);
+  if (config.adapter === "c-store" && config.confirmReceipt && result.ok) {
+    result = await withReceiptCheck(result, destination, connect, timeoutMs);
+  }
   return { ...result, method, elapsedMs: Math.max(0, Date.now() - started) };
 }
 
@@ -96,6 +102,50 @@ async function echo(
         `The connection to ${host}:${port} opened, but the DICOM conversation failed (${ending.kind.replaceAll("_", " ")}). Check that this port is the PACS's DICOM port, not its web port.`,
       );
     }
+  }
+}
+
+/**
+ * Receipt confirmation on a C-STORE destination needs C-FIND: asks for one random UID (no
+ * patient data; the PACS has nothing to match) and says whether the PACS answered. A PACS that
+ * will not answer makes every forward end unconfirmed, so the destination is then not working.
+ */
+async function withReceiptCheck(
+  echoed: Verdict,
+  destination: ResolvedDestination,
+  connect: Connect,
+  timeoutMs: number,
+): Promise<Verdict> {
+  const { host, port } = parseHostPort(destination.config.url);
+  const peer = {
+    host,
+    port,
+    callingAeTitle: destination.config.callingAeTitle,
+    calledAeTitle: destination.config.calledAeTitle,
+    timeoutMs,
+  };
+  const uid = `2.25.${BigInt(`0x${crypto.randomUUID().replaceAll("-", "")}`)}`;
+  const found = await findInstances(
+    peer,
+    [{ studyInstanceUid: uid, sopInstanceUid: uid }],
+    connect,
+  );
+  switch (found.kind) {
+    case "found":
+      return {
+        ...echoed,
+        message: `${echoed.message} It also answers queries (C-FIND), so RelayPACS can confirm receipt of what it sends.`,
+      };
+    case "unanswerable":
+      return verdict(
+        "error",
+        `The PACS at ${host}:${port} answered a DICOM echo, but: ${found.reason}`,
+      );
+    case "retry":
+      return {
+        ...echoed,
+        message: `${echoed.message} RelayPACS could not check just now whether it answers queries (C-FIND), which receipt confirmation needs: ${found.reason}`,
+      };
   }
 }
 
