@@ -8,7 +8,7 @@ import { auditForwardOutcome } from "../audit/sessions";
 import { ForwardMessage, MAX_ATTEMPTS, shouldRetry, type Failure } from "../contract";
 import { AppError } from "../errors";
 import { log } from "../log";
-import { streamFile } from "../storage/chunks";
+import { openFile } from "../storage/chunks";
 import type { ForwardInstance, InstanceResult, PacsAdapter } from "./adapter";
 import { adapterFor } from "./adapters";
 import { destinationFor, resolveAuth } from "./destination";
@@ -33,7 +33,7 @@ function toInstance(env: Env, f: ForwardFile): ForwardInstance {
     size: f.size,
     sopInstanceUid: f.sopInstanceUid,
     studyInstanceUid: f.studyInstanceUid,
-    open: async () => streamFile(env.CHUNKS, f.chunks),
+    open: () => openFile(env.CHUNKS, f.chunks),
   };
 }
 

@@ -1,27 +1,9 @@
-// Builds a STOW-RS request body (PS3.18 10.5: multipart/related, one Part 10 file per part) as a
-// pull-based stream of known length, opening each file only once the previous one has been sent,
+// Writes a STOW-RS request body (PS3.18 10.5: multipart/related, one Part 10 file per part) of
+// known length into a writable, piping each file in only once the previous one has been written,
 // so memory stays flat whatever the batch size. Also cuts a study into batches. It sends nothing.
 
 export type StowPart = { size: number; open: () => Promise<ReadableStream<Uint8Array>> };
-export type StowBody = {
-  body: ReadableStream<Uint8Array>;
-  contentLength: number;
-  contentType: string;
-};
-
-/** A part's stream yielded more or fewer bytes than its declared size: Content-Length would lie. */
-export class StowPartSizeMismatch extends Error {
-  override name = "StowPartSizeMismatch";
-  constructor(
-    readonly part: number,
-    readonly declared: number,
-    readonly actual: number,
-  ) {
-    super(
-      `STOW part ${part} yielded ${actual > declared ? "more than" : actual} bytes, but ${declared} were declared`,
-    );
-  }
-}
+export type StowFraming = { boundary: string; contentLength: number; contentType: string };
 
 // Token characters only, so the boundary needs no quoting: some PACS parsers mishandle quotes.
 const BOUNDARY = /^[0-9A-Za-z_.-]{1,70}$/;
@@ -32,67 +14,75 @@ function randomBoundary(): string {
   return `relaypacs-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-export function buildStowBody(parts: StowPart[], boundary: string = randomBoundary()): StowBody {
+const encoder = new TextEncoder();
+const partHead = (boundary: string) =>
+  encoder.encode(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`);
+const CRLF = encoder.encode("\r\n");
+const closing = (boundary: string) => encoder.encode(`--${boundary}--\r\n`);
+
+/** The boundary, exact Content-Length and Content-Type of the body writeStowBody will write. */
+export function stowFraming(parts: StowPart[], boundary: string = randomBoundary()): StowFraming {
   if (!BOUNDARY.test(boundary))
     throw new RangeError("A multipart boundary is 1-70 letters, digits, '_', '.' or '-'.");
   if (parts.length === 0) throw new RangeError("A STOW-RS request needs at least one part.");
   for (const p of parts)
     if (!Number.isSafeInteger(p.size) || p.size < 0)
       throw new RangeError(`Bad part size ${p.size}`);
-  const encoder = new TextEncoder();
-  const head = encoder.encode(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`);
-  const tail = encoder.encode("\r\n");
-  const closing = encoder.encode(`--${boundary}--\r\n`);
-  const contentLength = parts.reduce(
-    (n, p) => n + head.length + p.size + tail.length,
-    closing.length,
-  );
-
-  let index = 0;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  let sent = 0;
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const part = parts[index];
-        if (!part) {
-          controller.enqueue(closing.slice());
-          controller.close();
-          return;
-        }
-        if (!reader) {
-          reader = (await part.open()).getReader();
-          sent = 0;
-          controller.enqueue(head.slice()); // a fresh copy each time: a consumer may detach buffers
-          return;
-        }
-        const { done, value } = await reader.read();
-        if (!done) {
-          sent += value.byteLength;
-          if (sent > part.size) {
-            await reader.cancel("size mismatch");
-            throw new StowPartSizeMismatch(index, part.size, sent);
-          }
-          controller.enqueue(value);
-          return;
-        }
-        if (sent !== part.size) throw new StowPartSizeMismatch(index, part.size, sent);
-        reader = null;
-        index++;
-        controller.enqueue(tail.slice());
-      },
-      async cancel(reason) {
-        await reader?.cancel(reason);
-      },
-    },
-    // Pull only when the consumer asks: no file is opened before the request starts sending.
-    { highWaterMark: 0 },
-  );
+  const head = partHead(boundary).length;
   return {
-    body,
-    contentLength,
+    boundary,
+    contentLength: parts.reduce(
+      (n, p) => n + head + p.size + CRLF.length,
+      closing(boundary).length,
+    ),
     contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
   };
+}
+
+async function put(
+  writable: WritableStream<Uint8Array>,
+  bytes: Uint8Array,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const writer = writable.getWriter();
+  // A write waits for the reader; stopping must not wait for one that will never come.
+  const stop = () => void writer.abort(signal?.reason).catch(() => undefined);
+  signal?.addEventListener("abort", stop);
+  try {
+    await writer.write(bytes.slice()); // a fresh copy: a consumer may detach what it is given
+  } finally {
+    signal?.removeEventListener("abort", stop);
+    writer.releaseLock();
+  }
+}
+
+/**
+ * Writes the multipart body into `writable` and closes it; aborts it when a file cannot be read.
+ * Each file's stream is piped straight in: from R2 into a request body that stays inside the
+ * runtime. Writes wait for the reader (a request body has no buffer), so a file is opened only
+ * when the one before it has been taken. A part of the wrong length makes the total differ from
+ * the announced Content-Length, which a FixedLengthStream refuses: the request fails, never lies.
+ * `signal` stops the writing, e.g. when the PACS answered before reading the whole body.
+ */
+export async function writeStowBody(
+  writable: WritableStream<Uint8Array>,
+  parts: StowPart[],
+  boundary: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    for (const part of parts) {
+      signal?.throwIfAborted();
+      await put(writable, partHead(boundary), signal);
+      await (await part.open()).pipeTo(writable, { preventClose: true, signal });
+      await put(writable, CRLF, signal);
+    }
+    await put(writable, closing(boundary), signal);
+    await writable.close();
+  } catch (error) {
+    await writable.abort(error).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
