@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideChunk, missingRanges, receivedRanges, type StoredChunk } from "./chunk-ledger";
+import {
+  decideChunk,
+  missingRanges,
+  provenOnWrite,
+  receivedRanges,
+  type StoredChunk,
+} from "./chunk-ledger";
 
 const rule = { minChunkSize: 10, maxChunkSize: 100 };
 const c = (offset: number, size: number, sha = "a"): StoredChunk => ({ offset, size, sha256: sha });
@@ -69,5 +75,23 @@ describe("chunk ledger", () => {
       [250, 300],
     ]);
     expect(missingRanges([], 300)).toEqual([[0, 300]]);
+  });
+});
+
+describe("provenOnWrite", () => {
+  const file = { size: 100, sha256: "f" };
+
+  it("a single chunk holding the whole file with the file's own checksum needs no re-read", () => {
+    expect(provenOnWrite([c(0, 100, "f")], file)).toBe(true);
+  });
+
+  it("a single chunk whose checksum is not the manifest's must be hashed (other bytes arrived)", () => {
+    expect(provenOnWrite([c(0, 100, "other")], file)).toBe(false);
+  });
+
+  it("several chunks, a partial chunk, or none must be hashed", () => {
+    expect(provenOnWrite([c(0, 50, "f"), c(50, 50, "f")], file)).toBe(false);
+    expect(provenOnWrite([c(0, 99, "f")], file)).toBe(false);
+    expect(provenOnWrite([], file)).toBe(false);
   });
 });

@@ -71,3 +71,23 @@ export function missingRanges(chunks: readonly StoredChunk[], fileSize: number):
   if (cursor < fileSize) out.push([cursor, fileSize]);
   return out;
 }
+
+/**
+ * Whether a file's bytes were already proven whole when they were written: one chunk covering
+ * the whole file whose SHA-256 (which R2 checked on write, refusing other bytes) is the file's own
+ * checksum from the manifest. Such a file need not be read back and hashed again at complete;
+ * a file of several chunks must be, since only the whole-file hash proves they fit together.
+ */
+export function provenOnWrite(
+  chunks: readonly StoredChunk[],
+  file: { size: number; sha256: string },
+): boolean {
+  const [only, ...rest] = chunks;
+  return (
+    only !== undefined &&
+    rest.length === 0 &&
+    only.offset === 0 &&
+    only.size === file.size &&
+    only.sha256 === file.sha256
+  );
+}

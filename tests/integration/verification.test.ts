@@ -144,6 +144,23 @@ describe("verification at complete", () => {
     expect((await status(s)).files[1]?.verdict?.accepted).toBe(true);
   });
 
+  it("a one-piece file with other bytes than the manifest's is caught without being read back", async () => {
+    // A file sent as one piece is not hashed again at complete when its piece's checksum (which
+    // R2 checked on write) is the manifest's; here it is not, so the file is hashed and refused.
+    const claimed = dicom("transfer_syntax/explicit_vr_le/MR_small.dcm", "mr.dcm");
+    const actual = new Uint8Array(claimed.bytes);
+    actual[0] = (actual[0] ?? 0) ^ 0xff;
+    const s = await initUpload(token, [claimed]);
+    await sendAll(s, [{ name: "mr.dcm", bytes: actual }], actual.byteLength);
+    expect((await complete(s)).status).toBe(200);
+    const after = await status(s);
+    expect(after.state).toBe("receiving");
+    expect(after.files[0]?.verdict).toMatchObject({ accepted: false, code: "checksum_mismatch" });
+    expect((await putChunk(s, 0, 0, claimed.bytes)).status).toBe(201);
+    expect((await complete(s)).status).toBe(200);
+    expect((await status(s)).files[0]?.verdict?.accepted).toBe(true);
+  });
+
   const verdictCases: Array<[string, LocalFile, string]> = [
     [
       "not DICOM",
