@@ -34,7 +34,7 @@ async function written(
   const out: Uint8Array[] = [];
   let closed = false;
   const sink = new WritableStream<Uint8Array>({
-    write(chunk) {
+    write(chunk: Uint8Array) {
       out.push(chunk);
       log.push(`write ${new TextDecoder().decode(chunk)}`);
     },
