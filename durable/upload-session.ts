@@ -356,7 +356,7 @@ export class UploadSession extends DurableObject<Env> {
 
   private async checkFiles(meta: Meta): Promise<Meta> {
     const files = this.files();
-    const facts: FileFacts[] = new Array(files.length);
+    const facts: FileFacts[] = new Array<FileFacts>(files.length);
     let next = 0;
     const checkNext = async (): Promise<void> => {
       for (let at = next++; at < files.length; at = next++)

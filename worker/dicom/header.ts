@@ -1,5 +1,5 @@
 // Reads the identifying header of one DICOM file through a byte-range reader, never the whole file:
-// the first 64 KiB, grown up to HEADER_CAP_BYTES only while the header is longer. It tells whether a
+// the first 16 KiB, grown up to HEADER_CAP_BYTES only while the header is longer. It tells whether a
 // file can go to the PACS at all; it does not validate the object against its IOD (the PACS does).
 import dicomParser, { type DataSet, type Element } from "dicom-parser";
 import { Inflate } from "fflate";
@@ -26,7 +26,7 @@ export type HeaderResult =
 /** Bytes [start, end) of the file; `end` never exceeds the file size. */
 export type RangeReader = (start: number, end: number) => Promise<Uint8Array>;
 
-export const FIRST_SLICE_BYTES = 64 * 1024;
+export const FIRST_SLICE_BYTES = 16 * 1024;
 export const HEADER_CAP_BYTES = 4 * 1024 * 1024;
 /** Inflated bytes kept from a deflated data set: bounds memory against a deflate bomb. */
 const INFLATED_CAP_BYTES = 16 * 1024 * 1024;
