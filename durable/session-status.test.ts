@@ -35,4 +35,22 @@ describe("the session's sentence", () => {
     const refused = describeSession(meta({ kind: "failed", at: 0, reason: "pacs_refused" }), []);
     expect(refused.message).toBe("The PACS did not accept this study; each file says why.");
   });
+
+  it("images the PACS cannot be asked to confirm are not called refused", () => {
+    const file = (code: string) => ({
+      index: 0,
+      name: "a.dcm",
+      size: 1,
+      received: [],
+      missing: [],
+      outcome: { status: "failed" as const, code, message: "words" },
+    });
+    const failed = meta({ kind: "failed", at: 0, reason: "pacs_refused" });
+    expect(describeSession(failed, [file("confirm_unsupported")]).message).toMatch(
+      /^The PACS may hold these images, but it cannot be asked to confirm them/,
+    );
+    expect(describeSession(failed, [file("A700")]).message).toBe(
+      "The PACS did not accept this study; each file says why.",
+    );
+  });
 });

@@ -49,6 +49,8 @@ function sentence(meta: SessionMeta, counts: SessionStatus["counts"], files: Fil
         return "None of these files can be sent to a PACS; each file says why.";
       if (phase.reason === "relay_stalled")
         return "RelayPACS could not start sending this study to the PACS. Send it again; if this happens again, tell your administrator.";
+      if (files.some((f) => f.outcome?.code?.startsWith("confirm_")))
+        return "The PACS may hold these images, but it cannot be asked to confirm them, so RelayPACS does not count them as delivered. Ask your administrator to check this PACS destination; each file says what to do.";
       return "The PACS did not accept this study; each file says why.";
     case "expired":
       return "This upload was not finished in time and was removed. Please start again.";
