@@ -6,7 +6,7 @@
 import type { ConnectionTestResult, ConnectionVerdict } from "../contract";
 import type { ResolvedDestination } from "./destination";
 import { findInstances } from "./dimse/cfind-client";
-import { parseHostPort } from "./dimse/cstore-adapter";
+import { dimsePeer } from "./dimse/cstore-adapter";
 import { cEcho, type EchoResult } from "./dimse/echo";
 import { endingReason } from "./dimse/ending-reasons";
 import type { Connect } from "./dimse/types";
@@ -50,14 +50,8 @@ async function echo(
   connect: Connect,
   timeoutMs: number,
 ): Promise<Verdict> {
-  const { host, port } = parseHostPort(destination.config.url);
-  const peer = {
-    host,
-    port,
-    callingAeTitle: destination.config.callingAeTitle,
-    calledAeTitle: destination.config.calledAeTitle,
-    timeoutMs,
-  };
+  const peer = dimsePeer(destination, timeoutMs);
+  const { host, port } = peer;
   let result: EchoResult;
   try {
     result = await cEcho(peer, connect);
@@ -116,14 +110,8 @@ async function withReceiptCheck(
   connect: Connect,
   timeoutMs: number,
 ): Promise<Verdict> {
-  const { host, port } = parseHostPort(destination.config.url);
-  const peer = {
-    host,
-    port,
-    callingAeTitle: destination.config.callingAeTitle,
-    calledAeTitle: destination.config.calledAeTitle,
-    timeoutMs,
-  };
+  const peer = dimsePeer(destination, timeoutMs);
+  const { host, port } = peer;
   const uid = `2.25.${BigInt(`0x${crypto.randomUUID().replaceAll("-", "")}`)}`;
   const found = await findInstances(
     peer,

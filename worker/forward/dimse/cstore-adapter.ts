@@ -9,7 +9,12 @@ import { log } from "../../log";
 import type { ConfirmResult, PacsAdapter, StoreResult } from "../adapter";
 import type { ResolvedDestination } from "../destination";
 import { findInstances } from "./cfind-client";
-import { storeInstances, type Connect, type StoreOutcome } from "./cstore-client";
+import {
+  storeInstances,
+  type Connect,
+  type CStoreConfig,
+  type StoreOutcome,
+} from "./cstore-client";
 
 /** "pacs.example.org:104" -> host and port; the destination schema already checked the shape. */
 export function parseHostPort(url: string): { host: string; port: number } {
@@ -21,15 +26,20 @@ function failureOf(outcomes: StoreOutcome[]): Failure {
   return outcomes.some((o) => o.code === "timeout") ? { kind: "timeout" } : { kind: "network" };
 }
 
-export function cstoreAdapter(destination: ResolvedDestination, connect: Connect): PacsAdapter {
+/** The DIMSE peer of a c-store destination: address, AE titles and the wait limit. */
+export function dimsePeer(destination: ResolvedDestination, timeoutMs: number): CStoreConfig {
   const { host, port } = parseHostPort(destination.config.url);
-  const config = {
+  return {
     host,
     port,
     callingAeTitle: destination.config.callingAeTitle,
     calledAeTitle: destination.config.calledAeTitle,
-    timeoutMs: destination.config.timeoutSeconds * 1000,
+    timeoutMs,
   };
+}
+
+export function cstoreAdapter(destination: ResolvedDestination, connect: Connect): PacsAdapter {
+  const config = dimsePeer(destination, destination.config.timeoutSeconds * 1000);
   return {
     async store(batch): Promise<StoreResult> {
       const outcomes = await storeInstances(
