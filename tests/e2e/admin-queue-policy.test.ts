@@ -89,6 +89,12 @@ describe("the admin's queue policy and the dashboard's offline figures", () => {
     // The policy reaches a device with its next sign-in (or token refresh).
     await page.goto(stack.appUrl);
     await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByTestId("password").waitFor();
+    // Signing out forgets the stored sign-in asynchronously: navigating before it is written
+    // away would bring the old sign-in (and its policy) back on the next page load.
+    await expect
+      .poll(async () => (await indexedDbText(page)).text.includes('"accessToken"'))
+      .toBe(false);
     await signInAsAdmin();
   });
 
