@@ -18,6 +18,7 @@ import {
   uploadStudy,
 } from "./relay-client.mjs";
 import { TARGET_GROWTH_MB } from "./phase-memory.mjs";
+import { describeIsolate, isolateFigures, watchIsolateHeap } from "./isolate-heap.mjs";
 import { memoryOf, resetPeak, snapshot, waitForWorkerd } from "./workerd-memory.mjs";
 
 export const TARGET_RATIO = 1.15;
@@ -59,6 +60,7 @@ async function relayRun(ctx, label, orthanc, study) {
 
 /** complete -> delivered through the relay; returns timings and the memory peak meanwhile. */
 async function forward(orthanc, study, { stack, upload, pids }) {
+  const heap = await watchIsolateHeap(stack.inspectorPort);
   const reset = resetPeak(pids.runtime) && resetPeak(pids.proxy);
   const atReset = snapshot(pids);
   // The session's updatedAt is the server's clock (the same machine's) at each transition: the
@@ -100,6 +102,7 @@ async function forward(orthanc, study, { stack, upload, pids }) {
     { everyMs: Number(process.env.BENCH_POLL_MS) || 200, timeoutMs: 30 * 60_000 },
   );
   clearInterval(sampler);
+  const isolate = isolateFigures(await heap.stop());
   if (process.env.BENCH_DEBUG) console.log(`  RSS MB over the run: ${series.join(", ")}`);
   const totalMs = status.updatedAt - started;
   const peak = snapshot(pids);
@@ -116,6 +119,7 @@ async function forward(orthanc, study, { stack, upload, pids }) {
     rssAtCompleteMB: round(atReset.runtime.rss / MB, 1),
     peakMB: round(peak.runtime.hwm / MB, 1),
     proxyPeakMB: round(peak.proxy.hwm / MB, 1),
+    isolate,
     sampledPeakMB: {
       verifying: round(peakBy.verifying / MB, 1),
       forwarding: round(peakBy.forwarding / MB, 1),
@@ -180,7 +184,7 @@ export async function forwardPhase(ctx) {
     const smallForward = await relayRun(ctx, "small", orthanc, small);
     await emptyOrthanc(orthanc);
     ctx.log(
-      `  ${fmtMB(small.bytes)} MB study: complete -> delivered ${(smallForward.totalMs / 1000).toFixed(1)} s, workerd runtime peak ${smallForward.peakMB} MB`,
+      `  ${fmtMB(small.bytes)} MB study: complete -> delivered ${(smallForward.totalMs / 1000).toFixed(1)} s, workerd runtime peak ${smallForward.peakMB} MB, worker isolate heap peak ${describeIsolate(smallForward.isolate)}`,
     );
 
     const study = ctx.study("forward");
@@ -199,7 +203,7 @@ export async function forwardPhase(ctx) {
     await emptyOrthanc(orthanc);
     const queued = relay.forwardingSeenMs - relay.verifyMs;
     ctx.log(
-      `  relay: complete -> delivered ${(relay.totalMs / 1000).toFixed(1)} s (verification ${(relay.verifyMs / 1000).toFixed(1)} s, queued about ${(queued / 1000).toFixed(1)} s, forwarding ${((relay.totalMs - relay.forwardingSeenMs) / 1000).toFixed(1)} s), workerd runtime peak ${relay.peakMB} MB (RSS ${relay.rssAtCompleteMB} MB at complete; sampled peak ${relay.sampledPeakMB.verifying} MB verifying, ${relay.sampledPeakMB.forwarding} MB forwarding)`,
+      `  relay: complete -> delivered ${(relay.totalMs / 1000).toFixed(1)} s (verification ${(relay.verifyMs / 1000).toFixed(1)} s, queued about ${(queued / 1000).toFixed(1)} s, forwarding ${((relay.totalMs - relay.forwardingSeenMs) / 1000).toFixed(1)} s), workerd runtime peak ${relay.peakMB} MB (RSS ${relay.rssAtCompleteMB} MB at complete; sampled peak ${relay.sampledPeakMB.verifying} MB verifying, ${relay.sampledPeakMB.forwarding} MB forwarding); worker isolate heap peak ${describeIsolate(relay.isolate)}`,
     );
     const { ms: referenceMs, riseMB: referenceRiseMB } = await referenceForward(
       ctx,
@@ -212,12 +216,20 @@ export async function forwardPhase(ctx) {
     const ratio = round(relay.totalMs / directMs);
     const ratioAfterVerify = round((relay.totalMs - relay.verifyMs) / directMs);
     const growthMB = round(relay.peakMB - smallForward.peakMB, 1);
+    const isolateGrowth = (key) =>
+      key in relay.isolate && key in smallForward.isolate
+        ? round(relay.isolate[key] - smallForward.isolate[key], 1)
+        : null;
+    const isolateUsedGrowthMB = isolateGrowth("usedPeakMB");
+    const isolateCommittedGrowthMB = isolateGrowth("committedPeakMB");
     const forwardingMs = relay.totalMs - relay.forwardingSeenMs;
     const forwardingVsReference = round(forwardingMs / referenceMs);
     ctx.log(
-      `  relay/direct ${ratio} (goal <= ${TARGET_RATIO}); without verification ${ratioAfterVerify}; the relay's forwarding step / R2 reference forwarding ${forwardingVsReference}; peak growth ${growthMB} MB (target < ${TARGET_GROWTH_MB} MB); peak rise while forwarding: relay ${round(relay.peakMB - relay.rssAtCompleteMB, 1)} MB, R2 reference ${referenceRiseMB} MB`,
+      `  relay/direct ${ratio} (goal <= ${TARGET_RATIO}); without verification ${ratioAfterVerify}; the relay's forwarding step / R2 reference forwarding ${forwardingVsReference}; peak growth ${growthMB} MB (target < ${TARGET_GROWTH_MB} MB); peak rise while forwarding: relay ${round(relay.peakMB - relay.rssAtCompleteMB, 1)} MB, R2 reference ${referenceRiseMB} MB; worker isolate heap peak growth ${isolateUsedGrowthMB ?? "?"} MB used, ${isolateCommittedGrowthMB ?? "?"} MB committed`,
     );
     return {
+      isolateUsedGrowthMB,
+      isolateCommittedGrowthMB,
       instances: study.files.length,
       bytes: study.bytes,
       requests: direct[0].requests,

@@ -8,6 +8,7 @@ import { MB, MiB, NO_PACS, fmtMB, mbps, round } from "./context.mjs";
 import { json, keepAliveAgent } from "./http.mjs";
 import { startReference } from "./reference-stack.mjs";
 import { complete, getStatus, planStudy, sendChunks, uploadStudy } from "./relay-client.mjs";
+import { describeIsolate, isolateFigures, watchIsolateHeap } from "./isolate-heap.mjs";
 import { snapshot, waitForWorkerd } from "./workerd-memory.mjs";
 
 export const TARGET_GROWTH_MB = 64;
@@ -65,9 +66,11 @@ async function measure(ctx, side, size, study) {
   try {
     const pids = await waitForWorkerd(new URL(stack.url).port);
     const idle = snapshot(pids);
+    const heap = await watchIsolateHeap(stack.inspectorPort);
     const session = side === "relay" ? relaySession : referenceSession;
     const run = await session(ctx, stack, study, pids);
     const done = snapshot(pids);
+    const isolate = await heap.stop();
     const row = {
       side,
       study: size,
@@ -80,9 +83,10 @@ async function measure(ctx, side, size, study) {
       uploadMBps: round(mbps(study.bytes, run.uploadMs), 1),
       verifyMBps: round(mbps(study.bytes, run.verifyMs), 1),
       statusMs: run.statusMs === undefined ? undefined : Math.round(run.statusMs),
+      isolate: isolateFigures(isolate),
     };
     ctx.log(
-      `  ${side}, ${size} study (${study.files.length} files, ${fmtMB(study.bytes)} MB): workerd runtime idle ${row.idleRssMB} MB, peak after PUTs ${row.peakAfterUploadMB} MB, after reading back ${row.peakMB} MB (proxy peak ${row.proxyPeakMB} MB)`,
+      `  ${side}, ${size} study (${study.files.length} files, ${fmtMB(study.bytes)} MB): workerd runtime idle ${row.idleRssMB} MB, peak after PUTs ${row.peakAfterUploadMB} MB, after reading back ${row.peakMB} MB (proxy peak ${row.proxyPeakMB} MB); worker isolate heap peak ${describeIsolate(row.isolate)}`,
     );
     return row;
   } finally {
@@ -107,8 +111,14 @@ export async function memoryPhase(ctx) {
     const [small, large] = rows.filter((r) => r.side === side);
     return round(large[key] - small[key], 1);
   };
+  const isolateGrowth = (key) => {
+    const [small, large] = rows.filter((r) => r.side === "relay").map((r) => r.isolate);
+    return key in small && key in large ? round(large[key] - small[key], 1) : null;
+  };
   const result = {
     rows,
+    isolateUsedGrowthMB: isolateGrowth("usedPeakMB"),
+    isolateCommittedGrowthMB: isolateGrowth("committedPeakMB"),
     growthMB: growth("relay", "peakMB"),
     growthAfterUploadMB: growth("relay", "peakAfterUploadMB"),
     referenceGrowthMB: growth("reference", "peakMB"),
@@ -118,7 +128,7 @@ export async function memoryPhase(ctx) {
   };
   result.met = result.growthMB < TARGET_GROWTH_MB;
   ctx.log(
-    `  workerd runtime peak growth, small -> large: relay ${result.growthMB} MB (target < ${TARGET_GROWTH_MB} MB: ${result.met ? "met" : "NOT met"}), R2 reference ${result.referenceGrowthMB} MB`,
+    `  workerd runtime peak growth, small -> large: relay ${result.growthMB} MB (target < ${TARGET_GROWTH_MB} MB: ${result.met ? "met" : "NOT met"}), R2 reference ${result.referenceGrowthMB} MB; the relay's worker isolate heap peak grows ${result.isolateUsedGrowthMB ?? "?"} MB used, ${result.isolateCommittedGrowthMB ?? "?"} MB committed`,
   );
   return result;
 }

@@ -27,7 +27,8 @@ export async function startReference({ stateDir }) {
     "--port",
     String(port),
   ];
-  args.push("--inspector-port", String(await freePort()));
+  const inspectorPort = await freePort();
+  args.push("--inspector-port", String(inspectorPort));
   args.push("--persist-to", path.join(stateDir, "wrangler"));
   args.push("--show-interactive-dev-session=false");
   const logFile = path.join(stateDir, "wrangler.log");
@@ -56,5 +57,5 @@ export async function startReference({ stateDir }) {
     await stop();
     throw error;
   }
-  return { url, port, stop };
+  return { url, port, inspectorPort, stop };
 }

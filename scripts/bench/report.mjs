@@ -45,9 +45,13 @@ function upload(p) {
   );
 }
 
+/** The worker isolate's heap peak (isolate-heap.mjs), or "not read". */
+const isolateCell = (i) =>
+  !i || "error" in i ? "not read" : `${i.usedPeakMB} / ${i.committedPeakMB}`;
+
 function memory(p) {
   return table(
-    `Memory over a session (issue 3): workerd runtime VmHWM, fresh wrangler dev each, ${p.rows[0].instances} vs ${p.rows[1].instances} files; relay growth ${p.growthMB} MB (target < ${p.targetMB} MB: ${verdict(p.met)}), R2 reference growth ${p.referenceGrowthMB} MB`,
+    `Memory over a session (issue 3): workerd runtime VmHWM, fresh wrangler dev each, ${p.rows[0].instances} vs ${p.rows[1].instances} files; relay growth ${p.growthMB} MB (target < ${p.targetMB} MB: ${verdict(p.met)}), R2 reference growth ${p.referenceGrowthMB} MB; the relay's worker isolate heap peak grows ${p.isolateUsedGrowthMB ?? "?"} MB used, ${p.isolateCommittedGrowthMB ?? "?"} MB committed`,
     [
       "side",
       "study",
@@ -59,6 +63,7 @@ function memory(p) {
       "upload MB/s",
       "read-back MB/s",
       "GET status ms",
+      "isolate heap peak MB (used / committed)",
     ],
     p.rows.map((r) => [
       r.side,
@@ -71,6 +76,7 @@ function memory(p) {
       r.uploadMBps,
       r.verifyMBps,
       r.statusMs ?? "",
+      isolateCell(r.isolate),
     ]),
   );
 }
@@ -108,7 +114,7 @@ function forward(p) {
   const queued = (run) => s(run.forwardingSeenMs - run.verifyMs);
   const forwarding = (run) => s(run.totalMs - run.forwardingSeenMs);
   const rows = [
-    ["direct STOW-RS (before, after)", p.directMs.map(s).join(", "), "", "", "", "", ""],
+    ["direct STOW-RS (before, after)", p.directMs.map(s).join(", "), "", "", "", "", "", ""],
     [
       "relay complete -> delivered",
       s(r.totalMs),
@@ -117,6 +123,7 @@ function forward(p) {
       forwarding(r),
       `${p.ratio} (${p.ratioAfterVerify} without verify)`,
       r.peakMB,
+      isolateCell(r.isolate),
     ],
     [
       "R2 reference worker -> Orthanc",
@@ -125,6 +132,7 @@ function forward(p) {
       "",
       s(p.referenceForwardMs),
       `relay forwarding step / this: ${p.forwardingVsReference}`,
+      "",
       "",
     ],
     [
@@ -135,11 +143,21 @@ function forward(p) {
       forwarding(p.small),
       "",
       p.small.peakMB,
+      isolateCell(p.small.isolate),
     ],
   ];
   return table(
-    `Forwarding (issue 4): ${p.instances} instances, ${fmtMB(p.bytes)} MB, ${p.requests} STOW-RS requests; ratio goal <= 1.15: ${verdict(p.ratioMet)}; peak growth ${p.growthMB} MB, target < 64 MB: ${verdict(p.growthMet)}; peak rise over the run: relay ${p.riseMB} MB, R2 reference ${p.referenceRiseMB} MB`,
-    ["run", "seconds", "verify s", "queued s", "forwarding s", "relay/direct", "workerd peak MB"],
+    `Forwarding (issue 4): ${p.instances} instances, ${fmtMB(p.bytes)} MB, ${p.requests} STOW-RS requests; ratio goal <= 1.15: ${verdict(p.ratioMet)}; peak growth ${p.growthMB} MB, target < 64 MB: ${verdict(p.growthMet)}; peak rise over the run: relay ${p.riseMB} MB, R2 reference ${p.referenceRiseMB} MB; worker isolate heap peak growth ${p.isolateUsedGrowthMB ?? "?"} MB used, ${p.isolateCommittedGrowthMB ?? "?"} MB committed`,
+    [
+      "run",
+      "seconds",
+      "verify s",
+      "queued s",
+      "forwarding s",
+      "relay/direct",
+      "workerd peak MB",
+      "isolate heap peak MB (used / committed)",
+    ],
     rows,
   );
 }

@@ -7,6 +7,8 @@ export interface DevLogin {
 export interface DevStack {
   /** http://127.0.0.1:PORT, serving the PWA and the API. */
   url: string;
+  /** wrangler's DevTools port for the worker's isolate (the bench reads its heap there). */
+  inspectorPort: number;
   login: DevLogin;
   logFile: string;
   /** Resolves with wrangler's exit code when it exits, whatever the reason. */

@@ -126,7 +126,8 @@ export async function startStack({ stateDir, port, orthanc, vars, restart = fals
 
   const httpPort = port ?? (await freePort());
   const args = [WRANGLER_JS, "dev", "--ip", "127.0.0.1", "--port", String(httpPort)];
-  args.push("--inspector-port", String(await freePort()), "--persist-to", persistTo);
+  const inspectorPort = await freePort();
+  args.push("--inspector-port", String(inspectorPort), "--persist-to", persistTo);
   args.push("--env-file", envFile, "--show-interactive-dev-session=false");
   const logFile = path.join(dir, "wrangler.log");
   const child = spawnLogged(process.execPath, args, {
@@ -168,5 +169,5 @@ export async function startStack({ stateDir, port, orthanc, vars, restart = fals
     await stop();
     throw error;
   }
-  return { url, login, logFile, exited, stop };
+  return { url, inspectorPort, login, logFile, exited, stop };
 }
