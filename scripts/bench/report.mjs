@@ -174,6 +174,13 @@ function intake(p) {
         `median ${p.scan.medianMs} ms (runs ${p.scan.runs.join(", ")} ms)`,
       ],
       [
+        "the browser's floor: first 16 KiB of each file read in workers, nothing parsed",
+        `${p.scan.files} files`,
+        p.scan.floorMs === undefined
+          ? "not measured"
+          : `median ${p.scan.floorMs} ms (runs ${p.scan.floorRuns.join(", ")} ms); the scan takes ${p.scan.overFloor}× that`,
+      ],
+      [
         "ZIP unpack and scan",
         `${p.zip.members} members, ${fmtMB(p.zip.bytes)} MB`,
         `${p.zip.seconds} s; peak JS heap page ${fmtMB(p.zip.pageHeapPeak)} MB, archive worker ${fmtMB(p.zip.workerHeapPeak)} MB; renderer RSS ${fmtMB(p.zip.rendererRssPeak)} MB`,
