@@ -77,6 +77,12 @@ export class FakeAuthServer implements AuthApi {
 
   async logout(accessToken: string | null, refreshToken: string | null): Promise<void> {
     this.logoutCalls.push({ accessToken, refreshToken });
+    if (refreshToken !== null) this.#live.delete(refreshToken);
+  }
+
+  /** Refresh tokens the server would still exchange: sign-ins that have not ended. */
+  get liveRefreshTokens(): string[] {
+    return [...this.#live];
   }
 
   /** Whether the server ended the sign-in for reuse. */

@@ -283,6 +283,23 @@ describe("signing in and out", () => {
     expect(server.logoutCalls).toEqual([{ accessToken, refreshToken }]);
   });
 
+  it("signing out while a refresh is on its way stays signed out, and ends the new pair too", async () => {
+    const { keeper, server, store, advance } = await signedIn();
+    advance(15 * MINUTE);
+    let open!: () => void;
+    server.gate = new Promise<void>((resolve) => (open = resolve));
+    const refreshing = keeper.freshAccessToken();
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the exchange has reached the server
+    expect(server.refreshCalls).toBe(1);
+    const signingOut = keeper.signOut();
+    open();
+    expect(await refreshing).toBeNull();
+    await signingOut;
+    expect(keeper.snapshot.session).toBeNull();
+    expect(store.session).toBeNull();
+    expect(server.liveRefreshTokens).toEqual([]);
+  });
+
   it("a second sign-out keeps the first one's explanation", async () => {
     const { keeper } = await signedIn();
     await keeper.signOut("This device was removed.");

@@ -34,6 +34,8 @@ export class SessionKeeper {
   #snapshot: SessionSnapshot = { session: null, device: null, notice: null, restored: false };
   #restoring: Promise<void> | null = null;
   #refreshing: Promise<string | null> | null = null;
+  /** Sign-outs in this tab so far: a refresh begun before one must not sign the tab back in. */
+  #signOuts = 0;
   readonly #listeners = new Set<Listener>();
   readonly #ports: SessionKeeperPorts;
 
@@ -150,7 +152,12 @@ export class SessionKeeper {
       await this.#end(SIGNED_OUT_MESSAGE, false);
       return null;
     }
+    const signOuts = this.#signOuts;
+    const signedOutMeanwhile = () => this.#signOuts !== signOuts;
+    // After a sign-out here, only a sign-in made since (if any) may hand out a token.
+    const current = () => this.#snapshot.session?.accessToken ?? null;
     return this.#ports.locks.exclusive(REFRESH_LOCK, async () => {
+      if (signedOutMeanwhile()) return current();
       const { session: stored } = await this.#ports.store.read();
       const now = this.#ports.clock.now();
       if (stored === null || stored.refreshToken === null) {
@@ -180,6 +187,12 @@ export class SessionKeeper {
         throw error;
       }
       const next = toStored(response, this.#ports.clock.now());
+      if (signedOutMeanwhile()) {
+        // The person signed out while the exchange was on its way: the new pair must neither
+        // sign this tab back in nor stay valid on the server.
+        await this.#ports.api.logout(next.accessToken, next.refreshToken).catch(() => undefined);
+        return current();
+      }
       await this.#ports.store.writeSession(next);
       this.#set({ session: next });
       return next.accessToken;
@@ -205,6 +218,7 @@ export class SessionKeeper {
       if (notice !== null && this.#snapshot.notice === null) this.#set({ notice });
       return;
     }
+    this.#signOuts++;
     this.#set({ session: null, notice });
     if (session.refreshToken !== null) {
       await this.#ports.locks.exclusive(REFRESH_LOCK, () => this.#clearStoreIf(session));
