@@ -300,6 +300,24 @@ describe("signing in and out", () => {
     expect(server.liveRefreshTokens).toEqual([]);
   });
 
+  it("signing in again before that refresh answers keeps the new sign-in, stored", async () => {
+    const { keeper, server, store, advance } = await signedIn();
+    advance(15 * MINUTE);
+    let open!: () => void;
+    server.gate = new Promise<void>((resolve) => (open = resolve));
+    const refreshing = keeper.freshAccessToken();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const signingOut = keeper.signOut();
+    await keeper.signInWithEmail("amina@clinic.example", "correct horse battery");
+    const again = keeper.snapshot.session!;
+    open();
+    expect(await refreshing).toBe(again.accessToken);
+    await signingOut;
+    expect(keeper.snapshot.session?.refreshToken).toBe(again.refreshToken);
+    expect(store.session?.refreshToken).toBe(again.refreshToken);
+    expect(server.liveRefreshTokens).toEqual([again.refreshToken]);
+  });
+
   it("a second sign-out keeps the first one's explanation", async () => {
     const { keeper } = await signedIn();
     await keeper.signOut("This device was removed.");

@@ -274,10 +274,15 @@ export class SessionKeeper {
     if (forgetDevice) await this.#ports.store.writeDevice(null);
   }
 
-  /** Clears the stored sign-in unless another tab has meanwhile signed in as someone else. */
+  /**
+   * Clears the stored sign-in unless someone has signed in since: another tab as someone else,
+   * or this tab again (the store then holds the session this tab is using).
+   */
   async #clearStoreIf(ended: StoredSession): Promise<void> {
     const { session: stored } = await this.#ports.store.read();
     if (stored === null) return;
+    const mine = this.#snapshot.session;
+    if (mine !== null && stored.refreshToken === mine.refreshToken) return;
     if (stored.user.id === ended.user.id && stored.deviceId === ended.deviceId) {
       await this.#ports.store.writeSession(null);
     }
