@@ -128,24 +128,31 @@ async function forward(orthanc, study, { stack, upload, pids }) {
 }
 
 /**
- * The forwarding floor of this runtime: the study PUT to the R2 reference worker, then its objects
- * sent to Orthanc in the same batches by a few lines of plain streaming (no session, no checks).
+ * The forwarding floor of this runtime: the study PUT to the R2 reference worker, which is then
+ * restarted (state on disk) like the relay's runtime, so both are measured fresh; then the R2
+ * reads of the relay's header check (the first 16 KiB of each object) and the objects sent to
+ * Orthanc in the same batches by a few lines of plain streaming (no session, no checks).
  */
 async function referenceForward(ctx, orthanc, study) {
   return ctx.retryOnReload("R2 reference forward", async () => {
     await emptyOrthanc(orthanc);
-    const reference = await ctx.start("reference-forward", (dir) =>
-      startReference({ stateDir: dir }),
-    );
+    const keyOf = (job) => `bench/${job.file}/${job.offset}`;
+    const reference = await ctx.start("reference-forward", async (dir) => {
+      const loading = await startReference({ stateDir: dir });
+      try {
+        const agent = keepAliveAgent(ctx.parallel);
+        await sendChunks(study, planStudy(study, CHUNK), {
+          parallel: ctx.parallel,
+          agent,
+          urlOf: (job) => `${loading.url}/${keyOf(job)}`,
+        });
+        agent.destroy();
+      } finally {
+        await loading.stop();
+      }
+      return startReference({ stateDir: dir });
+    });
     try {
-      const agent = keepAliveAgent(ctx.parallel);
-      const keyOf = (job) => `bench/${job.file}/${job.offset}`;
-      await sendChunks(study, planStudy(study, CHUNK), {
-        parallel: ctx.parallel,
-        agent,
-        urlOf: (job) => `${reference.url}/${keyOf(job)}`,
-      });
-      agent.destroy();
       const pids = await waitForWorkerd(new URL(reference.url).port);
       const index = new Map(study.files.map((f, i) => [f, i]));
       const plan = batches(study.files).map((group) =>
@@ -157,6 +164,8 @@ async function referenceForward(ctx, orthanc, study) {
       const authorization = `Basic ${Buffer.from(`${orthanc.username}:${orthanc.password}`).toString("base64")}`;
       resetPeak(pids.runtime);
       const atStart = snapshot(pids);
+      const heads = await json(`${reference.url}/heads`, { method: "POST" });
+      const afterHeads = snapshot(pids);
       const started = performance.now();
       const answer = await json(`${reference.url}/stow`, {
         method: "POST",
@@ -165,12 +174,20 @@ async function referenceForward(ctx, orthanc, study) {
       const ms = performance.now() - started;
       const peak = snapshot(pids);
       const held = await instanceCount(orthanc);
-      if (answer.status !== 200 || held !== study.files.length)
+      if (
+        heads.objects !== study.files.length ||
+        answer.status !== 200 ||
+        held !== study.files.length
+      )
         throw new Error(
-          `the R2 reference's STOW-RS answered ${answer.status}; Orthanc holds ${held} of ${study.files.length}`,
+          `the R2 reference read ${heads.objects} headers, its STOW-RS answered ${answer.status}; Orthanc holds ${held} of ${study.files.length}`,
         );
       await emptyOrthanc(orthanc);
-      return { ms, riseMB: round((peak.runtime.hwm - atStart.runtime.rss) / MB, 1) };
+      return {
+        ms,
+        headsRiseMB: round((afterHeads.runtime.hwm - atStart.runtime.rss) / MB, 1),
+        riseMB: round((peak.runtime.hwm - atStart.runtime.rss) / MB, 1),
+      };
     } finally {
       await reference.stop();
     }
@@ -205,11 +222,11 @@ export async function forwardPhase(ctx) {
     ctx.log(
       `  relay: complete -> delivered ${(relay.totalMs / 1000).toFixed(1)} s (verification ${(relay.verifyMs / 1000).toFixed(1)} s, queued about ${(queued / 1000).toFixed(1)} s, forwarding ${((relay.totalMs - relay.forwardingSeenMs) / 1000).toFixed(1)} s), workerd runtime peak ${relay.peakMB} MB (RSS ${relay.rssAtCompleteMB} MB at complete; sampled peak ${relay.sampledPeakMB.verifying} MB verifying, ${relay.sampledPeakMB.forwarding} MB forwarding); worker isolate heap peak ${describeIsolate(relay.isolate)}`,
     );
-    const { ms: referenceMs, riseMB: referenceRiseMB } = await referenceForward(
-      ctx,
-      orthanc,
-      study,
-    );
+    const {
+      ms: referenceMs,
+      riseMB: referenceRiseMB,
+      headsRiseMB: referenceHeadsRiseMB,
+    } = await referenceForward(ctx, orthanc, study);
     ctx.log(`  R2 reference worker -> Orthanc, same batches: ${(referenceMs / 1000).toFixed(1)} s`);
     await stow();
     const directMs = direct.reduce((n, d) => n + d.ms, 0) / direct.length;
@@ -225,7 +242,7 @@ export async function forwardPhase(ctx) {
     const forwardingMs = relay.totalMs - relay.forwardingSeenMs;
     const forwardingVsReference = round(forwardingMs / referenceMs);
     ctx.log(
-      `  relay/direct ${ratio} (goal <= ${TARGET_RATIO}); without verification ${ratioAfterVerify}; the relay's forwarding step / R2 reference forwarding ${forwardingVsReference}; peak growth ${growthMB} MB (target < ${TARGET_GROWTH_MB} MB); peak rise while forwarding: relay ${round(relay.peakMB - relay.rssAtCompleteMB, 1)} MB, R2 reference ${referenceRiseMB} MB; worker isolate heap peak growth ${isolateUsedGrowthMB ?? "?"} MB used, ${isolateCommittedGrowthMB ?? "?"} MB committed`,
+      `  relay/direct ${ratio} (goal <= ${TARGET_RATIO}); without verification ${ratioAfterVerify}; the relay's forwarding step / R2 reference forwarding ${forwardingVsReference}; peak growth ${growthMB} MB (target < ${TARGET_GROWTH_MB} MB); peak rise, both runtimes fresh: relay ${round(relay.peakMB - relay.rssAtCompleteMB, 1)} MB, R2 reference ${referenceRiseMB} MB (${referenceHeadsRiseMB} MB of it reading each object's first 16 KiB); worker isolate heap peak growth ${isolateUsedGrowthMB ?? "?"} MB used, ${isolateCommittedGrowthMB ?? "?"} MB committed`,
     );
     return {
       isolateUsedGrowthMB,
@@ -238,6 +255,7 @@ export async function forwardPhase(ctx) {
       // Peak RSS above the RSS when complete (relay) or the STOW-RS (reference) began.
       riseMB: round(relay.peakMB - relay.rssAtCompleteMB, 1),
       referenceRiseMB,
+      referenceHeadsRiseMB,
       forwardingVsReference,
       relay: {
         ...relay,

@@ -1,8 +1,9 @@
 // The throughput reference: a worker that only writes each PUT body to R2 (with the same SHA-256
 // check the relay asks R2 for), so the benchmark can compare the relay against R2 itself behind
 // the same `wrangler dev`. POST /digest streams every object through SHA-256 (what the relay's
-// verification does to R2); POST /stow sends stored files to a PACS with STOW-RS, the plainest
-// way (the forwarding floor in this runtime); DELETE / empties the bucket. Not part of the app.
+// verification does to R2); POST /heads reads the first 16 KiB of each; POST /stow sends stored
+// files to a PACS with STOW-RS, the plainest way (the forwarding floor in this runtime); DELETE /
+// empties the bucket. Not part of the app.
 /* global FixedLengthStream -- a Workers runtime global */
 export default {
   async fetch(request, env) {
@@ -27,6 +28,21 @@ export default {
         cursor = page.truncated ? page.cursor : undefined;
       } while (cursor);
       return Response.json({ objects });
+    }
+    if (request.method === "POST" && key === "heads") {
+      // The first 16 KiB of each listed object, four at a time: the R2 reads of the relay's
+      // header check at complete (its one-chunk files skip the re-hash).
+      const page = await env.BUCKET.list({ limit: 1000 });
+      const names = page.objects.map((o) => o.key);
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < names.length; i = next++) {
+          const object = await env.BUCKET.get(names[i], { range: { offset: 0, length: 16384 } });
+          await object.arrayBuffer();
+        }
+      };
+      await Promise.all([lane(), lane(), lane(), lane()]);
+      return Response.json({ objects: names.length });
     }
     if (request.method === "POST" && key === "stow") {
       const { url, authorization, batches } = await request.json();

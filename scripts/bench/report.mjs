@@ -147,7 +147,7 @@ function forward(p) {
     ],
   ];
   return table(
-    `Forwarding (issue 4): ${p.instances} instances, ${fmtMB(p.bytes)} MB, ${p.requests} STOW-RS requests; ratio goal <= 1.15: ${verdict(p.ratioMet)}; peak growth ${p.growthMB} MB, target < 64 MB: ${verdict(p.growthMet)}; peak rise over the run: relay ${p.riseMB} MB, R2 reference ${p.referenceRiseMB} MB; worker isolate heap peak growth ${p.isolateUsedGrowthMB ?? "?"} MB used, ${p.isolateCommittedGrowthMB ?? "?"} MB committed`,
+    `Forwarding (issue 4): ${p.instances} instances, ${fmtMB(p.bytes)} MB, ${p.requests} STOW-RS requests; ratio goal <= 1.15: ${verdict(p.ratioMet)}; peak growth ${p.growthMB} MB, target < 64 MB: ${verdict(p.growthMet)}; peak rise over the run, both runtimes fresh: relay ${p.riseMB} MB, R2 reference ${p.referenceRiseMB} MB (header reads ${p.referenceHeadsRiseMB ?? "?"} MB of it); worker isolate heap peak growth ${p.isolateUsedGrowthMB ?? "?"} MB used, ${p.isolateCommittedGrowthMB ?? "?"} MB committed`,
     [
       "run",
       "seconds",
