@@ -59,6 +59,17 @@ async function signedIn(options?: { serverOffsetMs?: number }) {
   return s;
 }
 
+/** Signed in, then a refresh sent and held at the server until `open()`. */
+async function refreshHeldAtServer() {
+  const s = await signedIn();
+  s.advance(15 * MINUTE);
+  let open!: () => void;
+  s.server.gate = new Promise<void>((resolve) => (open = resolve));
+  const refreshing = s.keeper.freshAccessToken();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the exchange has reached the server
+  return { ...s, refreshing, open };
+}
+
 describe("refresh timing", () => {
   it("hands out a token with more than a minute left without refreshing", async () => {
     const { keeper, server, advance } = await signedIn();
@@ -284,12 +295,7 @@ describe("signing in and out", () => {
   });
 
   it("signing out while a refresh is on its way stays signed out, and ends the new pair too", async () => {
-    const { keeper, server, store, advance } = await signedIn();
-    advance(15 * MINUTE);
-    let open!: () => void;
-    server.gate = new Promise<void>((resolve) => (open = resolve));
-    const refreshing = keeper.freshAccessToken();
-    await new Promise((resolve) => setTimeout(resolve, 0)); // the exchange has reached the server
+    const { keeper, server, store, refreshing, open } = await refreshHeldAtServer();
     expect(server.refreshCalls).toBe(1);
     const signingOut = keeper.signOut();
     open();
@@ -301,12 +307,7 @@ describe("signing in and out", () => {
   });
 
   it("signing in again before that refresh answers keeps the new sign-in, stored", async () => {
-    const { keeper, server, store, advance } = await signedIn();
-    advance(15 * MINUTE);
-    let open!: () => void;
-    server.gate = new Promise<void>((resolve) => (open = resolve));
-    const refreshing = keeper.freshAccessToken();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { keeper, server, store, refreshing, open } = await refreshHeldAtServer();
     const signingOut = keeper.signOut();
     await keeper.signInWithEmail("amina@clinic.example", "correct horse battery");
     const again = keeper.snapshot.session!;
