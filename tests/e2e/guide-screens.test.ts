@@ -345,6 +345,10 @@ describe("the screens of the clinician's and the admin's guides", () => {
     await phone.getByTestId("send").click();
     await screenOf(phone, ["confirm"]);
 
+    // Offline only once the service worker is active, i.e. has cached the app (install
+    // finished): a phone that loses the network in its first minute, before that, cannot
+    // open another screen, and this test is about the queue, not about that.
+    await phone.evaluate("navigator.serviceWorker.ready.then(() => undefined)");
     await phoneBrowser.setOffline(true);
     try {
       await phone.getByTestId("confirm-send").click();
