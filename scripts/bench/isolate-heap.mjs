@@ -90,3 +90,9 @@ export const describeIsolate = (i) =>
   "error" in i
     ? `not read (${i.error})`
     : `${i.usedPeakMB} MB used, ${i.committedPeakMB} MB committed (${i.samples} samples)`;
+
+/** Large minus small peak, used and committed, in MB; null where either run was not read. */
+export function isolateGrowthMB(small, large) {
+  const growth = (key) => (key in small && key in large ? round(large[key] - small[key], 1) : null);
+  return { used: growth("usedPeakMB"), committed: growth("committedPeakMB") };
+}

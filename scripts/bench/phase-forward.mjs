@@ -18,7 +18,12 @@ import {
   uploadStudy,
 } from "./relay-client.mjs";
 import { TARGET_GROWTH_MB } from "./phase-memory.mjs";
-import { describeIsolate, isolateFigures, watchIsolateHeap } from "./isolate-heap.mjs";
+import {
+  describeIsolate,
+  isolateFigures,
+  isolateGrowthMB,
+  watchIsolateHeap,
+} from "./isolate-heap.mjs";
 import { memoryOf, resetPeak, snapshot, waitForWorkerd } from "./workerd-memory.mjs";
 
 export const TARGET_RATIO = 1.15;
@@ -233,12 +238,10 @@ export async function forwardPhase(ctx) {
     const ratio = round(relay.totalMs / directMs);
     const ratioAfterVerify = round((relay.totalMs - relay.verifyMs) / directMs);
     const growthMB = round(relay.peakMB - smallForward.peakMB, 1);
-    const isolateGrowth = (key) =>
-      key in relay.isolate && key in smallForward.isolate
-        ? round(relay.isolate[key] - smallForward.isolate[key], 1)
-        : null;
-    const isolateUsedGrowthMB = isolateGrowth("usedPeakMB");
-    const isolateCommittedGrowthMB = isolateGrowth("committedPeakMB");
+    const { used: isolateUsedGrowthMB, committed: isolateCommittedGrowthMB } = isolateGrowthMB(
+      smallForward.isolate,
+      relay.isolate,
+    );
     const forwardingMs = relay.totalMs - relay.forwardingSeenMs;
     const forwardingVsReference = round(forwardingMs / referenceMs);
     ctx.log(

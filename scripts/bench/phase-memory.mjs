@@ -8,7 +8,12 @@ import { MB, MiB, NO_PACS, fmtMB, mbps, round } from "./context.mjs";
 import { json, keepAliveAgent } from "./http.mjs";
 import { startReference } from "./reference-stack.mjs";
 import { complete, getStatus, planStudy, sendChunks, uploadStudy } from "./relay-client.mjs";
-import { describeIsolate, isolateFigures, watchIsolateHeap } from "./isolate-heap.mjs";
+import {
+  describeIsolate,
+  isolateFigures,
+  isolateGrowthMB,
+  watchIsolateHeap,
+} from "./isolate-heap.mjs";
 import { snapshot, waitForWorkerd } from "./workerd-memory.mjs";
 
 export const TARGET_GROWTH_MB = 64;
@@ -111,14 +116,11 @@ export async function memoryPhase(ctx) {
     const [small, large] = rows.filter((r) => r.side === side);
     return round(large[key] - small[key], 1);
   };
-  const isolateGrowth = (key) => {
-    const [small, large] = rows.filter((r) => r.side === "relay").map((r) => r.isolate);
-    return key in small && key in large ? round(large[key] - small[key], 1) : null;
-  };
+  const isolate = isolateGrowthMB(...rows.filter((r) => r.side === "relay").map((r) => r.isolate));
   const result = {
     rows,
-    isolateUsedGrowthMB: isolateGrowth("usedPeakMB"),
-    isolateCommittedGrowthMB: isolateGrowth("committedPeakMB"),
+    isolateUsedGrowthMB: isolate.used,
+    isolateCommittedGrowthMB: isolate.committed,
     growthMB: growth("relay", "peakMB"),
     growthAfterUploadMB: growth("relay", "peakAfterUploadMB"),
     referenceGrowthMB: growth("reference", "peakMB"),
